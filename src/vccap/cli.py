@@ -1,0 +1,402 @@
+"""Command line: parsing and messages only; the work is done by the library."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from vccap import __version__
+from vccap.errors import InvalidWorkspace, VccapError
+from vccap.messages import format_error, format_problems, plural
+
+# argparse builds its own messages with gettext; give them in French.
+_ARGPARSE_FR = {
+    "usage: ": "usage : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "choix invalide : %(value)r (possibles : %(choices)s)"
+    ),
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "expected one argument": "une valeur attendue",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "invalid %(type)s value: %(value)r": "valeur invalide pour %(type)s : %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "option ambiguë : %(option)s peut désigner %(matches)s"
+    ),
+}
+argparse._ = lambda text: _ARGPARSE_FR.get(text, text)  # type: ignore[attr-defined]
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the line breaks of descriptions and examples."""
+
+
+def _out(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from vccap.workspace import load_workspace
+
+    ws = load_workspace(args.workspace)
+    ws.load_all_tables()
+    if ws.problems:
+        for line in format_problems(ws.problems):
+            _err(line)
+        n = len(ws.problems)
+        _err(
+            f"{plural(n, 'problème')} trouvé{'s' if n > 1 else ''} : rien n'a été modifié, "
+            "corrigez les fichiers indiqués puis relancez « vccap validate »."
+        )
+        return 1
+    counts: dict[str, int] = {}
+    rows: dict[str, int] = {}
+    for action in ws.actions.values():
+        counts[action.statut] = counts.get(action.statut, 0) + 1
+        for kind, raw in ws._read_raw(action.id).items():
+            rows[kind] = rows.get(kind, 0) + len(raw.df)
+    _out(f"Espace de travail valide : {ws.demarche.nom}")
+    _out(
+        f"  {plural(len(ws.territoires), 'territoire')}, "
+        f"{plural(len(ws.structures), 'structure')}, "
+        f"{plural(len(ws.actions), 'action')} ("
+        f"{counts.get('realisee', 0)} réalisée(s), {counts.get('prevue', 0)} prévue(s), "
+        f"{counts.get('annulee', 0)} annulée(s))"
+    )
+    for kind in sorted(rows):
+        _out(f"  {kind} : {plural(rows[kind], 'ligne')}")
+    return 0
+
+
+def _indicator_rows(ws, action_ids: list[str]) -> list[dict]:
+    from vccap import fmt
+    from vccap.indicators import STATUS_LABELS, action_indicators
+
+    rows = []
+    for action_id in action_ids:
+        values, objectives = action_indicators(ws, action_id)
+        targets = {o.indicateur: o for o in objectives if o.indicateur}
+        for ind_id, value in values.items():
+            obj = targets.get(ind_id)
+            rows.append(
+                {
+                    "action": action_id,
+                    "indicateur": ind_id,
+                    "libelle": value.libelle,
+                    "valeur": value.valeur,
+                    "valeur_affichee": fmt.valeur(value.valeur, value.unite),
+                    "cible": obj.cible if obj else None,
+                    "cible_affichee": fmt.valeur(obj.cible, value.unite)
+                    if obj and obj.cible is not None
+                    else "",
+                    "statut": STATUS_LABELS[obj.statut] if obj else "",
+                }
+            )
+    return rows
+
+
+def _plain(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from vccap.workspace import load_workspace
+
+    ws = load_workspace(args.workspace)
+    if args.action:
+        ws.action(args.action)
+        ids = [args.action]
+    else:
+        ids = [a.id for a in ws.actions.values() if a.statut == "realisee"]
+    failed: list[str] = []
+    rows: list[dict] = []
+    for action_id in ids:
+        try:
+            rows.extend(_indicator_rows(ws, [action_id]))
+        except InvalidWorkspace as exc:
+            failed.append(action_id)
+            for line in format_problems(exc.problems):
+                _err(line)
+    if args.format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["action", "indicateur", "valeur", "cible", "statut"])
+        for r in rows:
+            writer.writerow(
+                [r["action"], r["indicateur"], _plain(r["valeur"]), _plain(r["cible"]), r["statut"]]
+            )
+        sys.stdout.write(buffer.getvalue())
+    elif args.format == "json":
+        payload = [
+            {k: r[k] for k in ("action", "indicateur", "libelle", "valeur", "cible", "statut")}
+            for r in rows
+        ]
+        _out(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        _print_table(ws, rows)
+    if failed:
+        _err(
+            f"Indicateurs non calculés pour {plural(len(failed), 'action')} : {', '.join(failed)}."
+        )
+        return 1
+    return 0
+
+
+def _print_table(ws, rows: list[dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    by_action: dict[str, list[dict]] = {}
+    for r in rows:
+        by_action.setdefault(r["action"], []).append(r)
+    for action_id, items in by_action.items():
+        action = ws.actions[action_id]
+        table = Table(title=f"{action.titre} ({action_id})", title_justify="left")
+        table.add_column("Indicateur")
+        table.add_column("Valeur", justify="right")
+        table.add_column("Cible", justify="right")
+        table.add_column("Statut")
+        for r in items:
+            table.add_row(r["libelle"], r["valeur_affichee"], r["cible_affichee"], r["statut"])
+        console.print(table)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from vccap.build import build, default_jobs
+
+    jobs = args.jobs or default_jobs()
+
+    def reporter(event: str, data: dict) -> None:
+        if event == "invalid":
+            _err(f"  ✗ actions/{data['action']} : données invalides, bilan non construit")
+            for line in data["problems"]:
+                _err(f"      {line}")
+        elif event == "plan":
+            todo, total = data["todo"], data["total"]
+            if todo == 0:
+                _out(f"Les {plural(total, 'page')} sont à jour : rien à reconstruire.")
+            else:
+                _out(
+                    f"Construction de {plural(todo, 'page')} sur {total} "
+                    f"({plural(min(jobs, todo), 'processus', 'processus')} en parallèle)…"
+                )
+        elif event == "done":
+            seconds = f"{data['seconds']:.1f}".replace(".", ",")
+            mark = "✓" if data["ok"] else "✗"
+            line = f"  [{data['done']}/{data['total']}] {mark} {data['job']} ({seconds} s)"
+            if data["ok"]:
+                _out(line)
+            else:
+                _err(f"{line} — échec : {data['error_name']} : {data['error']}")
+
+    report = build(args.workspace, args.out, jobs=jobs, force=args.force, reporter=reporter)
+    seconds = f"{report.seconds:.1f}".replace(".", ",")
+    _out(
+        f"Site construit en {seconds} s : {plural(len(report.built), 'page')} construite"
+        f"{'s' if len(report.built) > 1 else ''}, {plural(len(report.cached), 'page')} à jour."
+    )
+    _out("Audit des données personnelles : aucune trouvée.")
+    _out(f"Ouvrir : {report.out / 'index.html'}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from vccap.errors import AuditFailed
+    from vccap.privacy import audit
+    from vccap.workspace import load_workspace
+
+    out = Path(args.out)
+    if not out.is_dir():
+        _err(f"Dossier introuvable : {out}")
+        return 1
+    values = None
+    if args.workspace:
+        ws = load_workspace(args.workspace)
+        values = ws.personal_values
+    hits = audit(out.resolve(), values)
+    if hits:
+        raise AuditFailed(hits)
+    checked = "motifs de courriel et de téléphone" + (
+        ", noms, courriels et téléphones des tableaux bruts" if values else ""
+    )
+    _out(f"Audit de {out} : aucune donnée personnelle trouvée ({checked}).")
+    return 0
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def _add_workspace(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "workspace",
+        nargs="?",
+        default="data",
+        metavar="ESPACE",
+        help="dossier de l'espace de travail (par défaut : data)",
+    )
+
+
+COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable]] = {}
+
+
+def _register(name: str, summary: str, example: str):
+    def decorator(setup: Callable[[argparse.ArgumentParser], None]):
+        def wrap(run: Callable):
+            COMMANDS[name] = (summary, example, setup, run)
+            return run
+
+        return wrap
+
+    return decorator
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vccap",
+        description="vccap — capitaliser et transférer les actions ville-campagne.",
+        epilog="Aide d'une commande : vccap COMMANDE -h",
+        formatter_class=_Formatter,
+        add_help=False,
+    )
+    parser.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+    parser.add_argument(
+        "--version", action="version", version=f"vccap {__version__}", help="afficher la version"
+    )
+    subs = parser.add_subparsers(dest="command", metavar="COMMANDE", title="commandes")
+    for name, (summary, example, setup, _run) in COMMANDS.items():
+        sub = subs.add_parser(
+            name,
+            help=summary,
+            description=summary,
+            epilog=f"Exemple : {example}",
+            formatter_class=_Formatter,
+            add_help=False,
+        )
+        sub.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+        setup(sub)
+    return parser
+
+
+def _setup_validate(p: argparse.ArgumentParser) -> None:
+    _add_workspace(p)
+
+
+def _setup_indicators(p: argparse.ArgumentParser) -> None:
+    _add_workspace(p)
+    p.add_argument("--action", metavar="ID", help="une seule action (identifiant)")
+    p.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        default="table",
+        help="format de sortie (par défaut : table)",
+    )
+
+
+def _setup_build(p: argparse.ArgumentParser) -> None:
+    _add_workspace(p)
+    p.add_argument(
+        "-o",
+        "--out",
+        default="reports",
+        metavar="SORTIE",
+        help="dossier du site (par défaut : reports)",
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="nombre de pages construites en parallèle (par défaut : nombre de cœurs)",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="tout reconstruire, sans tenir compte du cache"
+    )
+
+
+def _setup_audit(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "out",
+        nargs="?",
+        default="reports",
+        metavar="SORTIE",
+        help="dossier publié à vérifier (par défaut : reports)",
+    )
+    p.add_argument(
+        "-w",
+        "--workspace",
+        metavar="ESPACE",
+        default=None,
+        help="espace de travail dont les données brutes sont recherchées",
+    )
+
+
+_register(
+    "validate", "Vérifier un espace de travail et signaler chaque problème.", "vccap validate data"
+)(_setup_validate)(cmd_validate)
+_register(
+    "indicators",
+    "Afficher les indicateurs et objectifs des actions réalisées.",
+    "vccap indicators data --format csv",
+)(_setup_indicators)(cmd_indicators)
+_register(
+    "build",
+    "Construire le site des bilans (pages HTML) d'un espace de travail.",
+    "vccap build data -o reports",
+)(_setup_build)(cmd_build)
+_register(
+    "audit",
+    "Rechercher des données personnelles dans un dossier publié.",
+    "vccap audit reports -w data",
+)(_setup_audit)(cmd_audit)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 0
+    _summary, _example, _setup, run = COMMANDS[args.command]
+    try:
+        return int(run(args) or 0)
+    except VccapError as exc:
+        _err(format_error(exc))
+        return 1
+    except KeyboardInterrupt:
+        _err("Interrompu.")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - a defect of the kit, never of the user's data
+        if os.environ.get("VCCAP_DEBUG"):
+            raise
+        _err(
+            f"Erreur interne de vccap ({type(exc).__name__} : {exc}). Ce n'est pas un problème "
+            "de vos fichiers : relancez avec VCCAP_DEBUG=1 pour le détail et signalez-le."
+        )
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

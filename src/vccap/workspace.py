@@ -1,0 +1,949 @@
+"""Load a workspace folder into typed objects and check its references.
+
+A workspace holds ``demarche.yml``, ``territoires.csv``, ``structures.csv``, an optional
+``types_action.yml`` and one folder per action under ``actions/``. Loading never stops at
+the first problem: every problem is collected in :attr:`Workspace.problems`, tagged with
+its action, so that one bad action does not stop the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from vccap import privacy
+from vccap.errors import InputError, InvalidWorkspace, UnknownAction, WorkspaceNotFound
+from vccap.normalize import fold
+from vccap.yamlio import Lines, read_yaml
+
+SLUG_RE = re.compile(r"^(\d{4})-(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+STATUTS = {"prevue": "prévue", "realisee": "réalisée", "annulee": "annulée"}
+MILIEUX_TERRITOIRE = ("rural", "periurbain", "urbain")
+MILIEUX_STRUCTURE = ("rural", "urbain")
+DEBRIEF_FILE = "retour_experience.md"
+DEBRIEF_HEADINGS = (
+    "Ce qui a fonctionné",
+    "Difficultés",
+    "À faire évoluer",
+    "Conseils pour transférer",
+)
+
+ACTION_KEYS = {
+    "id",
+    "titre",
+    "type",
+    "statut",
+    "date_debut",
+    "date_fin",
+    "lieu",
+    "territoires",
+    "partenaires",
+    "descriptif",
+    "objectifs",
+    "budget",
+    "temps_agents_jours",
+    "source",
+}
+DEMARCHE_KEYS = {
+    "nom",
+    "region",
+    "chef_de_file",
+    "annees",
+    "seuil_confidentialite",
+    "description",
+    "principes",
+    "source",
+    "site",
+}
+TYPE_KEYS = {
+    "libelle",
+    "description",
+    "tables",
+    "indicateurs",
+    "indicateurs_cles",
+    "retroplanning",
+    "resume",
+    "conditions_transfert",
+    "outils",
+}
+
+
+# --------------------------------------------------------------------------- typed objects
+
+
+@dataclass(frozen=True)
+class Territoire:
+    id: str
+    nom: str
+    milieu: str
+    departement: str = ""
+
+
+@dataclass(frozen=True)
+class Structure:
+    id: str
+    nom: str
+    categorie: str
+    milieu: str
+    territoire: str | None = None
+
+
+@dataclass(frozen=True)
+class Indicateur:
+    id: str
+    libelle: str
+    unite: str
+    calcul: dict[str, Any]
+    sens: str = "hausse"
+
+
+@dataclass
+class TypeAction:
+    id: str
+    libelle: str
+    description: str = ""
+    tables: list[str] = field(default_factory=list)
+    indicateurs: list[str] = field(default_factory=list)
+    indicateurs_cles: list[str] = field(default_factory=list)
+    retroplanning: list[dict[str, Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Objectif:
+    libelle: str
+    indicateur: str
+    cible: float | None = None
+
+
+@dataclass(frozen=True)
+class LigneBudget:
+    poste: str
+    montant: float
+    financeur: str = ""
+
+
+@dataclass
+class Action:
+    id: str
+    titre: str
+    type: str
+    statut: str
+    date_debut: dt.date | None
+    date_fin: dt.date | None
+    lieu: str = ""
+    territoires: list[str] = field(default_factory=list)
+    partenaires: list[str] = field(default_factory=list)
+    descriptif: str = ""
+    objectifs: list[Objectif] = field(default_factory=list)
+    budget: list[LigneBudget] = field(default_factory=list)
+    temps_agents_jours: float | None = None
+    source: str = ""
+    folder: Path | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def annee(self) -> int | None:
+        if self.date_debut is not None:
+            return self.date_debut.year
+        match = SLUG_RE.match(self.id)
+        return int(match.group(1)) if match else None
+
+    @property
+    def fictive(self) -> bool:
+        """True when the action's source says its data is invented."""
+        return "fictiv" in fold(self.source)
+
+    @property
+    def debrief_path(self) -> Path | None:
+        if self.folder is None:
+            return None
+        path = self.folder / DEBRIEF_FILE
+        return path if path.exists() else None
+
+
+@dataclass
+class Demarche:
+    nom: str
+    region: str = ""
+    chef_de_file: str = ""
+    annees: list[int] = field(default_factory=list)
+    seuil_confidentialite: int = 3
+    description: str = ""
+    principes: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+
+
+@dataclass
+class Debrief:
+    """The team's debrief (``retour_experience.md``) split by level-2 headings."""
+
+    intro: str
+    sections: dict[str, str]
+    quotes: list[str]
+
+    def section(self, heading: str) -> str:
+        wanted = fold(heading)
+        for title, text in self.sections.items():
+            if fold(title) == wanted:
+                return text
+        return ""
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+def _package_yaml(name: str) -> dict[str, Any]:
+    text = resources.files("vccap").joinpath("catalogue", name).read_text(encoding="utf-8")
+    return yaml.safe_load(text) or {}
+
+
+def default_indicators() -> dict[str, Indicateur]:
+    data = _package_yaml("indicateurs.yml")
+    return {
+        key: Indicateur(
+            id=key,
+            libelle=spec["libelle"],
+            unite=spec.get("unite", ""),
+            calcul=spec["calcul"],
+            sens=spec.get("sens", "hausse"),
+        )
+        for key, spec in data.items()
+    }
+
+
+def _type_from_spec(key: str, spec: dict[str, Any]) -> TypeAction:
+    known = {k: spec[k] for k in spec if k in TYPE_KEYS}
+    return TypeAction(
+        id=key,
+        libelle=str(known.get("libelle", key)),
+        description=str(known.get("description", "") or ""),
+        tables=list(known.get("tables", []) or []),
+        indicateurs=list(known.get("indicateurs", []) or []),
+        indicateurs_cles=list(known.get("indicateurs_cles", []) or []),
+        retroplanning=list(known.get("retroplanning", []) or []),
+        extra={k: v for k, v in known.items() if k in {"resume", "conditions_transfert", "outils"}},
+    )
+
+
+def default_types() -> dict[str, TypeAction]:
+    return {
+        key: _type_from_spec(key, spec) for key, spec in _package_yaml("types_action.yml").items()
+    }
+
+
+# --------------------------------------------------------------------------- the workspace
+
+
+class Workspace:
+    """A loaded workspace. Build with :func:`load_workspace`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.demarche = Demarche(nom=root.name)
+        self.territoires: dict[str, Territoire] = {}
+        self.structures: dict[str, Structure] = {}
+        self.types: dict[str, TypeAction] = default_types()
+        self.indicateurs: dict[str, Indicateur] = default_indicators()
+        self.actions: dict[str, Action] = {}
+        self.problems: list[InputError] = []
+        self._raw: dict[str, dict[str, Any]] = {}
+        self._tables: dict[str, dict[str, pd.DataFrame]] = {}
+        self._tables_loaded: set[str] = set()
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def display(self, path: Path) -> str:
+        """A path as the person knows it: relative to the workspace's parent folder."""
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def _problem(self, path: Path, expected: str, **kw: Any) -> None:
+        self.problems.append(InputError(self.display(path), expected, **kw))
+
+    @property
+    def seuil(self) -> int:
+        return self.demarche.seuil_confidentialite
+
+    def action(self, action_id: str) -> Action:
+        try:
+            return self.actions[action_id]
+        except KeyError:
+            raise UnknownAction(action_id, sorted(self.actions)) from None
+
+    def problems_of(self, action_id: str | None) -> list[InputError]:
+        return [p for p in self.problems if p.action == action_id]
+
+    def general_problems(self) -> list[InputError]:
+        return [p for p in self.problems if p.action is None]
+
+    def actions_by_status(self, statut: str) -> list[Action]:
+        return [a for a in self.actions.values() if a.statut == statut]
+
+    @property
+    def annees(self) -> list[int]:
+        years = set(self.demarche.annees)
+        years.update(a.annee for a in self.actions.values() if a.annee)
+        return sorted(years)
+
+    # -- references for table reading ---------------------------------------------------
+
+    @cached_property
+    def references(self) -> dict[str, dict[str, str]]:
+        terr: dict[str, str] = {}
+        for t in self.territoires.values():
+            terr[fold(t.id)] = t.id
+            terr[fold(t.nom)] = t.id
+        struct: dict[str, str] = {}
+        for s in self.structures.values():
+            struct[fold(s.id)] = s.id
+            struct[fold(s.nom)] = s.id
+        return {"territoires": terr, "structures": struct}
+
+    # -- tables ---------------------------------------------------------------------------
+
+    def _read_raw(self, action_id: str) -> dict[str, Any]:
+        """Read and validate every raw table of one action (personal fields included)."""
+        if action_id in self._raw:
+            return self._raw[action_id]
+        from vccap.tables import read_table
+
+        action = self.action(action_id)
+        raws: dict[str, Any] = {}
+        for kind, path in sorted(action.files.items()):
+            raw = read_table(
+                path, kind, display=self.display(path), references=self.references, action=action_id
+            )
+            for problem in raw.problems:
+                problem.action = action_id
+            self.problems.extend(raw.problems)
+            raws[kind] = raw
+        self._raw[action_id] = raws
+        self._tables_loaded.add(action_id)
+        return raws
+
+    def load_all_tables(self) -> None:
+        """Read every table of every action, collecting problems (for ``vccap validate``)."""
+        for action_id, action in self.actions.items():
+            if action.folder is not None:
+                self._read_raw(action_id)
+
+    @cached_property
+    def personal_values(self) -> privacy.PersonalValues:
+        """Personal values present anywhere in the workspace's raw tables."""
+        values = privacy.PersonalValues.empty()
+        for action_id, action in self.actions.items():
+            if action.folder is None:
+                continue
+            for raw in self._read_raw(action_id).values():
+                values.update(raw.df)
+        return values
+
+    @cached_property
+    def _name_pattern(self) -> re.Pattern[str] | None:
+        return self.personal_values.name_pattern()
+
+    @cached_property
+    def key(self) -> bytes:
+        return privacy.secret_key(self.root)
+
+    def tables(self, action_id: str) -> dict[str, pd.DataFrame]:
+        """The action's tables as the rest of the kit sees them.
+
+        Personal fields are replaced by a keyed pseudonym, free text is scrubbed, and
+        participants / contacts are enriched with the structure's milieu and category.
+        Raises :class:`InvalidWorkspace` when the action (or the workspace) has problems.
+        """
+        if action_id in self._tables:
+            return self._tables[action_id]
+        raws = self._read_raw(action_id)
+        problems = self.problems_of(action_id) + self.general_problems()
+        if problems:
+            raise InvalidWorkspace(self.root, problems)
+        out: dict[str, pd.DataFrame] = {}
+        for kind, raw in raws.items():
+            df = privacy.pseudonymise(raw.df, self.key)
+            df = df.drop(columns=[c for c in df.columns if c == "_ligne"])
+            for column in ("commentaire", "engagement"):
+                if column in df.columns:
+                    df[column] = privacy.scrub_series(df[column], self._name_pattern)
+            if "structure" in df.columns:
+                df = self._enrich_structures(df)
+            out[kind] = df
+        self._tables[action_id] = out
+        return out
+
+    def _enrich_structures(self, df: pd.DataFrame) -> pd.DataFrame:
+        milieu = {s.id: s.milieu for s in self.structures.values()}
+        categorie = {s.id: s.categorie for s in self.structures.values()}
+        df = df.copy()
+        df["milieu_structure"] = df["structure"].map(milieu).astype("string")
+        df["categorie_structure"] = df["structure"].map(categorie).astype("string")
+        return df
+
+    def debrief(self, action_id: str) -> Debrief | None:
+        """The scrubbed debrief of an action, or None when there is none."""
+        action = self.action(action_id)
+        path = action.debrief_path
+        if path is None:
+            return None
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        text = privacy.scrub(text, self._name_pattern)
+        return parse_debrief(text)
+
+
+def parse_debrief(text: str) -> Debrief:
+    """Split a debrief into intro, level-2 sections and quotes (``>`` lines)."""
+    intro: list[str] = []
+    sections: dict[str, list[str]] = {}
+    current: list[str] = intro
+    for line in text.splitlines():
+        match = re.match(r"^##\s+(.+?)\s*#*\s*$", line)
+        if match:
+            current = sections.setdefault(match.group(1).strip(), [])
+            continue
+        if re.match(r"^#\s+", line) and current is intro:
+            continue  # the document's own title
+        current.append(line)
+    quotes: list[str] = []
+    buffer: list[str] = []
+    for line in text.splitlines() + [""]:
+        if line.startswith(">"):
+            buffer.append(line.lstrip(">").strip())
+        elif buffer:
+            quote = " ".join(b for b in buffer if b).strip().strip('«»"“” ')
+            if quote:
+                quotes.append(quote)
+            buffer = []
+    return Debrief(
+        intro="\n".join(intro).strip(),
+        sections={k: "\n".join(v).strip() for k, v in sections.items()},
+        quotes=quotes,
+    )
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_workspace(path: str | Path) -> Workspace:
+    """Load a workspace; problems are collected, not raised (see ``Workspace.problems``)."""
+    root = Path(path)
+    if not root.exists():
+        raise WorkspaceNotFound(root, "absent")
+    if not root.is_dir():
+        raise WorkspaceNotFound(root, "pas_un_dossier")
+    if not (root / "demarche.yml").exists():
+        raise WorkspaceNotFound(root, "sans_demarche")
+    root = root.resolve()
+    ws = Workspace(root)
+    _load_demarche(ws)
+    _load_territoires(ws)
+    _load_structures(ws)
+    _load_types(ws)
+    _load_actions(ws)
+    return ws
+
+
+def _safe_yaml(ws: Workspace, path: Path, action: str | None = None) -> tuple[Any, Lines] | None:
+    try:
+        return read_yaml(path, ws.display(path), action=action)
+    except InputError as problem:
+        ws.problems.append(problem)
+        return None
+
+
+def _unknown_keys(
+    ws: Workspace,
+    path: Path,
+    data: dict,
+    allowed: set[str],
+    lines: Lines,
+    prefix: tuple = (),
+    action: str | None = None,
+) -> None:
+    for key in data:
+        if key not in allowed:
+            ws._problem(
+                path,
+                "une des clés : " + ", ".join(sorted(allowed)),
+                line=lines.get(prefix + (key,)),
+                column=str(key),
+                value=str(key),
+                code="cle_inconnue",
+                action=action,
+            )
+
+
+def _load_demarche(ws: Workspace) -> None:
+    path = ws.root / "demarche.yml"
+    loaded = _safe_yaml(ws, path)
+    if loaded is None:
+        return
+    data, lines = loaded
+    if not isinstance(data, dict):
+        ws._problem(path, "un dictionnaire YAML (clé: valeur)", line=1, code="yaml_invalide")
+        return
+    _unknown_keys(ws, path, data, DEMARCHE_KEYS, lines)
+    if not data.get("nom"):
+        ws._problem(path, "une clé « nom » renseignée", line=1, column="nom", code="obligatoire")
+    seuil = data.get("seuil_confidentialite", 3)
+    if not isinstance(seuil, int) or isinstance(seuil, bool) or seuil < 1:
+        ws._problem(
+            path,
+            "un entier supérieur ou égal à 1",
+            line=lines.get(("seuil_confidentialite",)),
+            column="seuil_confidentialite",
+            value=str(seuil),
+            code="entier",
+        )
+        seuil = 3
+    annees = data.get("annees") or []
+    if not isinstance(annees, list) or not all(isinstance(a, int) for a in annees):
+        ws._problem(
+            path,
+            "une liste d'années, par exemple [2016, 2017]",
+            line=lines.get(("annees",)),
+            column="annees",
+            value=str(annees),
+            code="liste",
+        )
+        annees = []
+    principes = data.get("principes") or {}
+    ws.demarche = Demarche(
+        nom=str(data.get("nom") or ws.root.name),
+        region=str(data.get("region") or ""),
+        chef_de_file=str(data.get("chef_de_file") or ""),
+        annees=annees,
+        seuil_confidentialite=seuil,
+        description=str(data.get("description") or ""),
+        principes=principes if isinstance(principes, dict) else {},
+        source=str(data.get("source") or ""),
+    )
+
+
+def _read_reference_csv(
+    ws: Workspace, name: str, columns: list[str]
+) -> list[tuple[int, dict[str, str]]]:
+    """Read territoires.csv / structures.csv as rows of strings (robust reader of tables.py)."""
+    from vccap.tables import read_table
+
+    path = ws.root / name
+    if not path.exists():
+        ws._problem(
+            path, f"un fichier {name} (colonnes : {', '.join(columns)})", code="fichier_absent"
+        )
+        return []
+    raw = read_table(path, name.removesuffix(".csv"), display=ws.display(path))
+    ws.problems.extend(raw.problems)
+    rows: list[tuple[int, dict[str, str]]] = []
+    df = raw.df
+    for record in df.to_dict("records"):
+        line = int(record.get("_ligne") or 0)
+        rows.append(
+            (
+                line,
+                {
+                    c: ("" if pd.isna(record.get(c)) else str(record.get(c)).strip())
+                    for c in columns
+                },
+            )
+        )
+    return rows
+
+
+def _load_territoires(ws: Workspace) -> None:
+    path = ws.root / "territoires.csv"
+    for line, row in _read_reference_csv(
+        ws, "territoires.csv", ["id", "nom", "milieu", "departement"]
+    ):
+        if not ID_RE.match(row["id"]):
+            ws._problem(
+                path,
+                "un identifiant en minuscules, chiffres et tirets (ex. pays-diois)",
+                line=line,
+                column="id",
+                value=row["id"],
+                code="identifiant",
+            )
+            continue
+        if row["id"] in ws.territoires:
+            ws._problem(
+                path,
+                "un identifiant unique",
+                line=line,
+                column="id",
+                value=row["id"],
+                code="doublon",
+            )
+            continue
+        ws.territoires[row["id"]] = Territoire(
+            row["id"], row["nom"] or row["id"], row["milieu"], row["departement"]
+        )
+
+
+def _load_structures(ws: Workspace) -> None:
+    path = ws.root / "structures.csv"
+    rows = _read_reference_csv(
+        ws, "structures.csv", ["id", "nom", "categorie", "milieu", "territoire"]
+    )
+    for line, row in rows:
+        if not ID_RE.match(row["id"]):
+            ws._problem(
+                path,
+                "un identifiant en minuscules, chiffres et tirets (ex. mdef-lyon)",
+                line=line,
+                column="id",
+                value=row["id"],
+                code="identifiant",
+            )
+            continue
+        if row["id"] in ws.structures:
+            ws._problem(
+                path,
+                "un identifiant unique",
+                line=line,
+                column="id",
+                value=row["id"],
+                code="doublon",
+            )
+            continue
+        territoire = row["territoire"] or None
+        if territoire and territoire not in ws.territoires:
+            ws._problem(
+                path,
+                "un identifiant de territoires.csv",
+                line=line,
+                column="territoire",
+                value=territoire,
+                code="reference",
+            )
+            territoire = None
+        ws.structures[row["id"]] = Structure(
+            row["id"], row["nom"] or row["id"], row["categorie"], row["milieu"], territoire
+        )
+
+
+def _load_types(ws: Workspace) -> None:
+    path = ws.root / "types_action.yml"
+    if not path.exists():
+        return
+    loaded = _safe_yaml(ws, path)
+    if loaded is None:
+        return
+    data, lines = loaded
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        ws._problem(
+            path,
+            "un dictionnaire de types d'action (identifiant: description)",
+            line=1,
+            code="yaml_invalide",
+        )
+        return
+    for key, spec in data.items():
+        if not isinstance(spec, dict) or not ID_RE.match(str(key)):
+            ws._problem(
+                path,
+                "un identifiant de type suivi de ses clés (libelle, tables, indicateurs…)",
+                line=lines.get((key,)),
+                column=str(key),
+                value=str(key),
+                code="type_invalide",
+            )
+            continue
+        _unknown_keys(ws, path, spec, TYPE_KEYS, lines, prefix=(key,))
+        base = ws.types.get(key)
+        merged = dict(base.__dict__) if base else {}
+        merged.pop("id", None)
+        extra = merged.pop("extra", {}) if merged else {}
+        merged.update(extra)
+        merged.update(spec)
+        new = _type_from_spec(key, merged)
+        for i, ind in enumerate(new.indicateurs + new.indicateurs_cles):
+            if ind not in ws.indicateurs:
+                ws._problem(
+                    path,
+                    "un indicateur du catalogue : " + ", ".join(sorted(ws.indicateurs)),
+                    line=lines.get((key, "indicateurs", i)) or lines.get((key,)),
+                    column="indicateurs",
+                    value=str(ind),
+                    code="indicateur_inconnu",
+                )
+        ws.types[key] = new
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+            try:
+                return dt.datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+    raise ValueError(value)
+
+
+def _load_actions(ws: Workspace) -> None:
+    folder = ws.root / "actions"
+    if not folder.is_dir():
+        return
+    for action_dir in sorted(
+        p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+    ):
+        action = _load_action(ws, action_dir)
+        if action is None:
+            continue
+        if action.id in ws.actions:
+            ws._problem(
+                action_dir / "action.yml",
+                "un identifiant d'action unique",
+                line=1,
+                column="id",
+                value=action.id,
+                code="doublon",
+                action=action.id,
+            )
+            continue
+        ws.actions[action.id] = action
+    ws.actions = dict(
+        sorted(ws.actions.items(), key=lambda kv: (kv[1].date_debut or dt.date.max, kv[0]))
+    )
+
+
+def _load_action(ws: Workspace, action_dir: Path) -> Action | None:
+    path = action_dir / "action.yml"
+    action_id = action_dir.name
+    if not path.exists():
+        ws._problem(
+            path,
+            "un fichier action.yml dans le dossier de l'action",
+            code="fichier_absent",
+            action=action_id,
+        )
+        return None
+    loaded = _safe_yaml(ws, path, action=action_id)
+    if loaded is None:
+        return Action(
+            id=action_id,
+            titre=action_id,
+            type="",
+            statut="realisee",
+            date_debut=None,
+            date_fin=None,
+            folder=action_dir,
+        )
+    data, lines = loaded
+    if not isinstance(data, dict):
+        ws._problem(
+            path,
+            "un dictionnaire YAML (clé: valeur)",
+            line=1,
+            code="yaml_invalide",
+            action=action_id,
+        )
+        return None
+
+    def problem(key: tuple, expected: str, value: Any, code: str) -> None:
+        ws._problem(
+            path,
+            expected,
+            line=lines.get(key) or 1,
+            column=".".join(map(str, key)),
+            value="" if value is None else str(value),
+            code=code,
+            action=action_id,
+        )
+
+    _unknown_keys(ws, path, data, ACTION_KEYS, lines, action=action_id)
+    given_id = str(data.get("id") or "")
+    if given_id != action_id:
+        problem(("id",), f"le nom du dossier de l'action : {action_id}", given_id, "identifiant")
+    if not SLUG_RE.match(action_id):
+        problem(
+            ("id",),
+            "un identifiant AAAA-MM-mots-en-minuscules (ex. 2016-06-salon-lyon)",
+            action_id,
+            "identifiant",
+        )
+    for key in ("titre", "type", "statut", "date_debut"):
+        if data.get(key) in (None, ""):
+            problem((key,), f"une valeur pour « {key} »", None, "obligatoire")
+
+    type_id = str(data.get("type") or "")
+    if type_id and type_id not in ws.types:
+        problem(
+            ("type",),
+            "un type du catalogue : " + ", ".join(sorted(ws.types)),
+            type_id,
+            "type_inconnu",
+        )
+    statut = fold(str(data.get("statut") or "realisee")).replace("_", "")
+    if statut not in STATUTS:
+        problem(("statut",), "prevue, realisee ou annulee", data.get("statut"), "vocabulaire")
+        statut = "realisee"
+
+    dates: dict[str, dt.date | None] = {}
+    for key in ("date_debut", "date_fin"):
+        value = data.get(key)
+        if value in (None, ""):
+            dates[key] = None
+            continue
+        try:
+            dates[key] = _as_date(value)
+        except ValueError:
+            problem((key,), "une date (2016-06-15 ou 15/06/2016)", value, "date")
+            dates[key] = None
+    start, end = dates["date_debut"], dates["date_fin"]
+    if start and end and end < start:
+        problem(
+            ("date_fin",),
+            f"une date de fin postérieure ou égale au début ({start.isoformat()})",
+            end.isoformat(),
+            "date_fin",
+        )
+    match = SLUG_RE.match(action_id)
+    if start and match and (int(match.group(1)), int(match.group(2))) != (start.year, start.month):
+        problem(
+            ("id",),
+            f"un identifiant qui commence par l'année et le mois du début "
+            f"({start.year}-{start.month:02d})",
+            action_id,
+            "identifiant",
+        )
+
+    territoires = _id_list(
+        data.get("territoires"),
+        ("territoires",),
+        ws.territoires,
+        "un territoire de territoires.csv",
+        problem,
+    )
+    partenaires = _id_list(
+        data.get("partenaires"),
+        ("partenaires",),
+        ws.structures,
+        "une structure de structures.csv",
+        problem,
+    )
+
+    type_spec = ws.types.get(type_id)
+    objectifs: list[Objectif] = []
+    raw_objectifs = data.get("objectifs") or []
+    if not isinstance(raw_objectifs, list):
+        problem(("objectifs",), "une liste d'objectifs (- libelle: …)", raw_objectifs, "liste")
+        raw_objectifs = []
+    for i, obj in enumerate(raw_objectifs):
+        if not isinstance(obj, dict) or not obj.get("libelle"):
+            problem(("objectifs", i), "un objectif avec au moins « libelle »", obj, "objectif")
+            continue
+        indicateur = str(obj.get("indicateur") or "")
+        if indicateur:
+            allowed = type_spec.indicateurs if type_spec else list(ws.indicateurs)
+            if indicateur not in allowed:
+                problem(
+                    ("objectifs", i, "indicateur"),
+                    "un indicateur du type « " + type_id + " » : " + ", ".join(allowed),
+                    indicateur,
+                    "indicateur_inconnu",
+                )
+        cible = obj.get("cible")
+        if cible is not None and (isinstance(cible, bool) or not isinstance(cible, int | float)):
+            problem(
+                ("objectifs", i, "cible"), "un nombre (ex. 80 ou 0.75 pour 75 %)", cible, "nombre"
+            )
+            cible = None
+        objectifs.append(
+            Objectif(str(obj["libelle"]), indicateur, float(cible) if cible is not None else None)
+        )
+
+    budget: list[LigneBudget] = []
+    raw_budget = data.get("budget") or []
+    if not isinstance(raw_budget, list):
+        problem(("budget",), "une liste de lignes {poste, montant, financeur}", raw_budget, "liste")
+        raw_budget = []
+    for i, line in enumerate(raw_budget):
+        montant = line.get("montant") if isinstance(line, dict) else None
+        if isinstance(montant, str):
+            try:
+                montant = float(montant.replace("\u202f", "").replace(" ", "").replace(",", "."))
+            except ValueError:
+                pass
+        if (
+            not isinstance(line, dict)
+            or isinstance(montant, bool)
+            or not isinstance(montant, int | float)
+        ):
+            problem(
+                ("budget", i), "une ligne {poste: …, montant: nombre, financeur: …}", line, "budget"
+            )
+            continue
+        budget.append(
+            LigneBudget(
+                str(line.get("poste") or ""), float(montant), str(line.get("financeur") or "")
+            )
+        )
+    temps = data.get("temps_agents_jours")
+    if temps is not None and (isinstance(temps, bool) or not isinstance(temps, int | float)):
+        problem(("temps_agents_jours",), "un nombre de jours", temps, "nombre")
+        temps = None
+
+    from vccap.tables import find_table_files
+
+    files, file_problems = find_table_files(
+        action_dir, display_root=ws.root.parent, action=action_id
+    )
+    ws.problems.extend(file_problems)
+
+    return Action(
+        id=action_id,
+        titre=str(data.get("titre") or action_id),
+        type=type_id,
+        statut=statut,
+        date_debut=start,
+        date_fin=end or start,
+        lieu=str(data.get("lieu") or ""),
+        territoires=territoires,
+        partenaires=partenaires,
+        descriptif=str(data.get("descriptif") or "").strip(),
+        objectifs=objectifs,
+        budget=budget,
+        temps_agents_jours=float(temps) if temps is not None else None,
+        source=str(data.get("source") or ""),
+        folder=action_dir,
+        files=files,
+    )
+
+
+def _id_list(value: Any, key: tuple, known: dict, expected: str, problem) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problem(
+            key, "une liste d'identifiants entre crochets, ex. [diois, beaujolais]", value, "liste"
+        )
+        return []
+    out: list[str] = []
+    for i, item in enumerate(value):
+        item_id = str(item)
+        if item_id not in known:
+            problem(key + (i,), expected, item_id, "reference")
+            continue
+        if item_id not in out:
+            out.append(item_id)
+    return out

@@ -1,0 +1,85 @@
+"""YAML reading that remembers where each key was written (for error messages)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from vccap.errors import InputError
+
+Lines = dict[tuple[Any, ...], int]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as ISO strings handled by us, not as date objects."""
+
+
+def _walk(node: yaml.Node, path: tuple[Any, ...], lines: Lines) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            _walk(value_node, path + (key,), lines)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, path + (i,), lines)
+
+
+def read_yaml(path: Path, display: str, *, action: str | None = None) -> tuple[Any, Lines]:
+    """Parse a YAML file; return (data, lines) or raise :class:`InputError`.
+
+    ``lines`` maps a key path such as ``("objectifs", 0, "cible")`` to its line (1-based).
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            display, "un fichier lisible", code="fichier_illisible", action=action
+        ) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        line = mark.line + 1 if mark is not None else None
+        column = str(mark.column + 1) if mark is not None else None
+        raise InputError(
+            display,
+            f"un YAML valide ({_french_yaml_problem(problem)})",
+            line=line,
+            column=column,
+            code="yaml_invalide",
+            action=action,
+        ) from exc
+    lines: Lines = {}
+    if node is not None:
+        _walk(node, (), lines)
+    return data, lines
+
+
+def _french_yaml_problem(problem: str) -> str:
+    known = {
+        "mapping values are not allowed here": "deux-points inattendu : une valeur contenant « : » "
+        "doit être entre guillemets",
+        "could not find expected ':'": "deux-points « : » manquant après une clé",
+        "found character '\\t' that cannot start any token": "tabulation interdite : indenter avec "
+        "des espaces",
+        "found undefined alias": "alias inconnu",
+        "expected <block end>, but found '-'": "liste mal indentée",
+        "did not find expected key": "indentation incohérente",
+        "found unexpected end of stream": "fin de fichier inattendue (guillemet non fermé ?)",
+        "expected ',' or ']', but got '<stream end>'": "crochet « ] » non fermé",
+    }
+    for english, french in known.items():
+        if problem.startswith(english):
+            return french
+    return "syntaxe incorrecte"

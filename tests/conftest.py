@@ -1,0 +1,32 @@
+"""Shared fixtures: the example workspace, and temporary copies of it to break."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "data"
+SALON_2016 = "2016-06-salon-entrepreneurs-lyon"
+SESSION_2016 = "2016-05-session-vivre-travailler-lyon"
+PRO_2016 = "2016-03-professionnalisation-vienne"
+
+
+def tree_digest(folder: Path, skip: tuple[str, ...] = (".cle_pseudonymisation",)) -> dict[str, str]:
+    """Hash of every file of a folder (to prove raw files are left untouched)."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name not in skip
+    }
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """A private copy of the example workspace, free to modify (key file left out)."""
+    target = tmp_path / "data"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".cle_pseudonymisation"))
+    return target
