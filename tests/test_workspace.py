@@ -180,3 +180,13 @@ def test_parse_debrief_sections_and_quotes():
     assert debrief.intro == "Intro."
     assert debrief.section("ce qui a fonctionne") == "- a\n- b"
     assert debrief.quotes == ["Très utile", "Deux lignes de citation"]
+
+
+def test_unfilled_skeleton_prompts_count_as_empty():
+    debrief = parse_debrief(
+        "# Retour\n\n*À compléter : qui a rédigé.*\n\n## Ce qui a fonctionné\n\n"
+        "*À compléter : ce qui a bien marché.*\n\n## Difficultés\n\n- le calendrier\n"
+    )
+    assert debrief.intro == ""
+    assert debrief.section("Ce qui a fonctionné") == ""
+    assert debrief.section("Difficultés") == "- le calendrier"

@@ -320,15 +320,46 @@ def _mask(value: str) -> str:
     return value[:2] + "*" * (len(value) - 2)
 
 
+WORD_RE = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
+
+
+class _NameIndex:
+    """Known names as word sequences, looked up in a set (fast on long generated lines)."""
+
+    def __init__(self, values: PersonalValues) -> None:
+        self.full = {tuple(w.casefold() for w in WORD_RE.findall(n)) for n in values.full_names}
+        self.full.discard(())
+        self.last = {tuple(WORD_RE.findall(n)) for n in values.last_names}
+        self.last.discard(())
+        self.sizes = sorted({len(k) for k in self.full | self.last}, reverse=True)
+
+    def find(self, line: str) -> list[str]:
+        words = WORD_RE.findall(line)
+        if not words or not self.sizes:
+            return []
+        folded = [w.casefold() for w in words]
+        found = []
+        for i in range(len(words)):
+            for size in self.sizes:
+                if i + size > len(words):
+                    continue
+                if (
+                    tuple(folded[i : i + size]) in self.full
+                    or tuple(words[i : i + size]) in self.last
+                ):
+                    found.append(" ".join(words[i : i + size]))
+                    break
+        return found
+
+
 def audit_file(
-    path: Path, display: str, values: PersonalValues | None, pattern: re.Pattern[str] | None
+    path: Path, display: str, values: PersonalValues | None, names: _NameIndex | None = None
 ) -> list[AuditHit]:
     """Personal data in one published file."""
     hits: list[AuditHit] = []
     if path.suffix.lower() not in TEXT_SUFFIXES or _vendored(path):
         return hits
     for number, line in iter_lines(path):
-        lowered = line.lower()
         for match in EMAIL_RE.finditer(line):
             email = match.group(0).lower()
             kind = "courriel" if values and email in values.emails else "motif_courriel"
@@ -337,23 +368,17 @@ def audit_file(
             digits = re.sub(r"\D", "", match.group(0))[-9:]
             kind = "telephone" if values and digits in values.phones else "motif_telephone"
             hits.append(AuditHit(display, number, kind, _mask(match.group(0))))
-        if values is not None:
-            for email in values.emails:
-                if email in lowered and not any(
-                    h.line == number and h.kind == "courriel" for h in hits
-                ):
-                    hits.append(AuditHit(display, number, "courriel", _mask(email)))
-            if pattern is not None:
-                for match in pattern.finditer(line):
-                    hits.append(AuditHit(display, number, "nom", _mask(match.group(0))))
+        if names is not None:
+            for name in names.find(line):
+                hits.append(AuditHit(display, number, "nom", _mask(name)))
     return hits
 
 
 def audit(out_dir: Path, values: PersonalValues | None = None) -> list[AuditHit]:
     """Scan every file under ``out_dir`` for personal values and e-mail / phone patterns."""
-    pattern = values.name_pattern() if values is not None else None
+    names = _NameIndex(values) if values is not None else None
     hits: list[AuditHit] = []
     for path in sorted(p for p in Path(out_dir).rglob("*") if p.is_file()):
-        display = str(path.relative_to(out_dir.parent)) if out_dir.parent != path else str(path)
-        hits.extend(audit_file(path, display, values, pattern))
+        display = str(path.relative_to(out_dir.parent))
+        hits.extend(audit_file(path, display, values, names))
     return hits

@@ -427,10 +427,18 @@ def parse_debrief(text: str) -> Debrief:
                 quotes.append(quote)
             buffer = []
     return Debrief(
-        intro="\n".join(intro).strip(),
-        sections={k: "\n".join(v).strip() for k, v in sections.items()},
+        intro=_without_prompts("\n".join(intro)),
+        sections={k: _without_prompts("\n".join(v)) for k, v in sections.items()},
         quotes=quotes,
     )
+
+
+PROMPT_RE = re.compile(r"^\s*[*_]À compléter\b.*[*_]\s*$", re.MULTILINE)
+
+
+def _without_prompts(text: str) -> str:
+    """Drop the italic « À compléter … » prompts of a new debrief skeleton."""
+    return PROMPT_RE.sub("", text).strip()
 
 
 # --------------------------------------------------------------------------- loading

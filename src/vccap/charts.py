@@ -1,0 +1,133 @@
+"""Plotly figures in the house style. No computation here: inputs are ready-made tables."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+#: Colour-blind safe palette (Okabe-Ito), first the house colour.
+PALETTE = ["#1b6b5f", "#e69f00", "#56b4e9", "#009e73", "#cc79a7", "#0072b2", "#d55e00", "#999999"]
+HOUSE = PALETTE[0]
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+def _layout(title: str, height: int) -> dict[str, Any]:
+    return {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        "font": {"family": FONT, "size": 13, "color": "#222"},
+        "separators": ", ",  # decimal comma, space for thousands
+        "height": height,
+        "margin": {"l": 10, "r": 20, "t": 50, "b": 40},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "showlegend": False,
+    }
+
+
+def bar_counts(
+    table: pd.DataFrame,
+    title: str,
+    *,
+    label_col: str = "libelle",
+    value_col: str = "effectif",
+    value_title: str = "Effectif",
+) -> go.Figure:
+    """Horizontal bars, biggest first at the top, with their values written on the bars."""
+    ordered = table.iloc[::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=ordered[value_col].tolist(),
+            y=ordered[label_col].tolist(),
+            orientation="h",
+            marker={"color": HOUSE},
+            text=ordered[value_col].tolist(),
+            textposition="auto",
+            hovertemplate="%{y} : %{x}<extra></extra>",
+            cliponaxis=False,
+        )
+    )
+    layout = _layout(title, height=max(180, 60 + 34 * len(table)))
+    layout["xaxis"] = {
+        "title": {"text": value_title},
+        "gridcolor": "#e5e5e5",
+        "rangemode": "tozero",
+    }
+    layout["yaxis"] = {"automargin": True}
+    fig.update_layout(layout)
+    return fig
+
+
+def stacked_scale(
+    table: pd.DataFrame, title: str, *, order: list[str], colors: list[str]
+) -> go.Figure:
+    """One horizontal stacked bar per question, answers in scale order (table: question,
+    libelle, effectif)."""
+    fig = go.Figure()
+    questions = list(dict.fromkeys(table["question"]))[::-1]
+    for answer, color in zip(order, colors, strict=False):
+        sub = table[table["libelle"] == answer].set_index("question")
+        values = [int(sub.loc[q, "effectif"]) if q in sub.index else 0 for q in questions]
+        if not any(values):
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=answer,
+                x=values,
+                y=questions,
+                orientation="h",
+                marker={"color": color},
+                text=values,
+                textposition="inside",
+                hovertemplate=f"%{{y}} — {answer} : %{{x}}<extra></extra>",
+            )
+        )
+    layout = _layout(title, height=max(230, 140 + 50 * len(questions)))
+    layout.update(
+        {
+            "barmode": "stack",
+            "showlegend": True,
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+            "margin": {"l": 10, "r": 20, "t": 90, "b": 40},
+            "xaxis": {"title": {"text": "Réponses"}, "gridcolor": "#e5e5e5"},
+            "yaxis": {"automargin": True},
+        }
+    )
+    fig.update_layout(layout)
+    return fig
+
+
+def editions(table: pd.DataFrame, title: str, *, x_col: str, y_col: str, y_title: str) -> go.Figure:
+    """Bars of one indicator across editions of the same type of action."""
+    fig = go.Figure(
+        go.Bar(
+            x=table[x_col].tolist(),
+            y=table[y_col].tolist(),
+            marker={"color": HOUSE},
+            text=table[y_col].tolist(),
+            textposition="auto",
+            hovertemplate="%{x} : %{y}<extra></extra>",
+        )
+    )
+    layout = _layout(title, height=320)
+    layout["yaxis"] = {"title": {"text": y_title}, "gridcolor": "#e5e5e5", "rangemode": "tozero"}
+    layout["xaxis"] = {"type": "category"}
+    fig.update_layout(layout)
+    return fig
+
+
+def to_bundle(fig: go.Figure, alt: str) -> dict[str, Any]:
+    """A display bundle: the plotly JSON (no uids, so deterministic) and a text fallback."""
+    fig.update_xaxes(separatethousands=True)
+    fig.update_yaxes(separatethousands=True)
+    payload = json.loads(pio.to_json(fig, validate=False, remove_uids=True, engine="json"))
+    # plotly.py's default template (~10 KB per chart, changes with plotly versions) is not
+    # needed: the house layout sets what matters and plotly.js supplies the rest.
+    payload.get("layout", {}).pop("template", None)
+    payload.setdefault("config", {})
+    payload["config"].update({"displaylogo": False, "responsive": True})
+    return {PLOTLY_MIME: payload, "text/plain": alt}

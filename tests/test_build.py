@@ -1,0 +1,162 @@
+"""`vccap build` and `vccap audit` for real: papermill, nbconvert, the site on disk."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import EXAMPLE, PRO_2016, ROOT, SALON_2016, SESSION_2016, tree_digest
+from vccap.cli import main
+from vccap.workspace import load_workspace
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory):
+    """The whole example workspace built once, as `make reports` does."""
+    out = tmp_path_factory.mktemp("site") / "reports"
+    before = tree_digest(EXAMPLE)
+    assert main(["build", str(EXAMPLE), "-o", str(out)]) == 0
+    assert tree_digest(EXAMPLE) == before, "la construction a modifié des fichiers bruts"
+    return out
+
+
+def _mini(tmp_path: Path, keep=(SALON_2016, SESSION_2016, PRO_2016)) -> Path:
+    """A small copy of the example: a few actions, plus the planned and cancelled ones."""
+    target = tmp_path / "data"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".cle_pseudonymisation"))
+    ws = load_workspace(EXAMPLE)
+    for action in ws.actions.values():
+        if action.id not in keep and action.statut == "realisee":
+            shutil.rmtree(target / "actions" / action.id)
+    return target
+
+
+def test_every_realised_action_has_a_page(example_site):
+    ws = load_workspace(EXAMPLE)
+    for action in ws.actions.values():
+        page = example_site / "actions" / f"{action.id}.html"
+        assert page.exists() == (action.statut == "realisee"), action.id
+        if action.statut == "realisee":
+            assert (example_site / "actions" / f"{action.id}.ipynb").exists()
+    index = (example_site / "index.html").read_text(encoding="utf-8")
+    for action in ws.actions.values():
+        assert action.titre.replace("'", "&#39;") in index or action.titre in index
+    assert "prévue" in index and "annulée" in index
+    assert "Données d’exemple fictives" in index
+
+
+def test_facts_on_the_pages(example_site):
+    salon = (example_site / "actions" / f"{SALON_2016}.html").read_text(encoding="utf-8")
+    assert '<span class="valeur">94</span>' in salon and '<span class="valeur">41</span>' in salon
+    session = (example_site / "actions" / f"{SESSION_2016}.html").read_text(encoding="utf-8")
+    assert '<span class="valeur">25</span>' in session and '<span class="valeur">6</span>' in session
+
+
+def test_pages_have_no_code_one_plotly_and_work_offline(example_site):
+    copies = list(example_site.rglob("plotly*.js"))
+    assert [p.relative_to(example_site).as_posix() for p in copies] == ["assets/plotly.min.js"]
+    for page in example_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert '<html lang="fr"' in html, page
+        assert "ActionReport.load" not in html and "jp-InputArea" not in html, page
+        assert not re.search(r"""(src|href)=["']https?://""", html), page
+        assert html.count("plotly.min.js") <= 1, page
+        if page.name != "index.html":
+            assert 'href="../index.html"' in html, page
+            if "Plotly.newPlot" in html:
+                assert 'src="../assets/plotly.min.js"' in html, page
+        assert len(page.read_bytes()) < 300_000, page
+    total = sum(p.stat().st_size for p in example_site.rglob("*") if p.is_file())
+    assert total < 15_000_000
+
+
+def test_audit_passes_then_catches_a_planted_email_and_name(example_site, capsys, tmp_path):
+    code, out, _ = run(capsys, "audit", example_site, "-w", EXAMPLE)
+    assert code == 0 and "aucune donnée personnelle" in out
+    planted = tmp_path / "reports"
+    shutil.copytree(example_site, planted)
+    page = planted / "actions" / f"{SALON_2016}.html"
+    ws = load_workspace(EXAMPLE)
+    email = sorted(ws.personal_values.emails)[0]
+    page.write_text(page.read_text(encoding="utf-8") + f"\n<p>{email}</p>\n", encoding="utf-8")
+    code, _, err = run(capsys, "audit", planted, "-w", EXAMPLE)
+    assert code == 1
+    assert f"reports/actions/{SALON_2016}.html:" in err and "(courriel)" in err
+    assert email not in err  # the audit masks what it found
+    shutil.copyfile(example_site / "actions" / f"{SALON_2016}.html", page)
+    name = sorted(ws.personal_values.full_names)[0]
+    index = planted / "index.html"
+    index.write_text(index.read_text(encoding="utf-8").replace("</main>", f"<p>{name}</p></main>"),
+                     encoding="utf-8")  # fmt: skip
+    code, _, err = run(capsys, "audit", planted, "-w", EXAMPLE)
+    assert code == 1 and "reports/index.html:" in err and "(nom)" in err
+
+
+def test_a_failing_notebook_fails_alone(tmp_path, capsys, monkeypatch):
+    workspace = _mini(tmp_path)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.read(ROOT / "notebooks" / "action_report.ipynb", as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_code_cell(
+        f'assert action_id != "{SESSION_2016}", "rapport cassé pour le test"'))  # fmt: skip
+    nbformat.write(nb, notebooks / "action_report.ipynb")
+    monkeypatch.setenv("VCCAP_NOTEBOOKS", str(notebooks))
+    out = tmp_path / "site"
+    code, stdout, err = run(capsys, "build", workspace, "-o", out, "-j", "2")
+    assert code == 1
+    assert f"✗ actions/{SESSION_2016}" in err and "AssertionError" in err
+    assert "1 page en échec, 2 pages construites." in err
+    assert (out / "actions" / f"{SALON_2016}.html").exists()
+    assert (out / "actions" / f"{PRO_2016}.html").exists()
+    assert not (out / "actions" / f"{SESSION_2016}.html").exists()
+    executed = nbformat.read(out / "actions" / f"{SESSION_2016}.ipynb", as_version=4)
+    assert any("papermill-error-cell-tag" in c.metadata.get("tags", []) for c in executed.cells)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "La construction du bilan a échoué" in index
+    assert "Traceback" not in err
+
+
+def test_invalid_data_fails_its_action_only(tmp_path, capsys):
+    workspace = _mini(tmp_path)
+    contacts = workspace / "actions" / SALON_2016 / "contacts.csv"
+    shutil.copyfile(ROOT / "tests" / "fixtures" / "bad" / "date_impossible.csv", contacts)
+    out = tmp_path / "site"
+    code, _, err = run(capsys, "build", workspace, "-o", out, "-j", "1")
+    assert code == 1
+    assert f"data/actions/{SALON_2016}/contacts.csv:3:Date: « 31/02/2016 »" in err
+    assert (out / "actions" / f"{SESSION_2016}.html").exists()
+    assert not (out / "actions" / f"{SALON_2016}.html").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Bilan non construit : 1 problème dans les données" in index
+
+
+def test_rebuild_is_cached_deterministic_and_incremental(tmp_path, capsys):
+    workspace = _mini(tmp_path)
+    out = tmp_path / "site"
+    assert run(capsys, "build", workspace, "-o", out)[0] == 0
+    pages = {p: p.read_bytes() for p in out.rglob("*.html")}
+    code, stdout, _ = run(capsys, "build", workspace, "-o", out)
+    assert code == 0 and "rien à reconstruire" in stdout
+    code, stdout, _ = run(capsys, "build", workspace, "-o", out, "--force")
+    assert code == 0 and "Construction de 3 pages sur 3" in stdout
+    assert {p: p.read_bytes() for p in out.rglob("*.html")} == pages, "pages non déterministes"
+    couts = workspace / "actions" / SALON_2016 / "couts.csv"
+    couts.write_bytes(couts.read_bytes() + b"\r\n")  # touched, same data
+    code, stdout, _ = run(capsys, "build", workspace, "-o", out)
+    assert code == 0 and "Construction de 1 page sur 3" in stdout
+    assert f"actions/{SALON_2016}" in stdout
+
+
+def test_build_on_an_unknown_workspace_is_a_french_error(tmp_path, capsys):
+    code, _, err = run(capsys, "build", tmp_path / "absent", "-o", tmp_path / "out")
+    assert code == 1 and "Espace de travail introuvable" in err

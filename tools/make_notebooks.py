@@ -1,0 +1,92 @@
+"""Write the notebook templates of notebooks/ (run by hand when their structure changes).
+
+Templates stay thin: a parameters cell, calls into vccap, and French prose.
+"""
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _notebook(cells):
+    nb = new_notebook(cells=cells)
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"
+    return nb
+
+
+def action_report():
+    params = new_code_cell(
+        "# Paramètres (remplacés par « vccap build » ou « papermill -p »)\n"
+        'workspace = "data"\n'
+        'action_id = "2016-06-salon-entrepreneurs-lyon"'
+    )
+    params.metadata["tags"] = ["parameters"]
+    return _notebook(
+        [
+            new_markdown_cell(
+                "<!-- Modèle de bilan d'action vccap. Exécuter toutes les cellules "
+                "pour le bilan de "
+                "l'action choisie dans la cellule de paramètres. -->"
+            ),
+            params,
+            new_code_cell(
+                "from vccap.report import ActionReport\n\n"
+                "rapport = ActionReport.load(workspace, action_id)\n"
+                "rapport.entete()"
+            ),
+            new_markdown_cell("## Descriptif sommaire"),
+            new_code_cell("rapport.descriptif()"),
+            new_markdown_cell(
+                "## Objectifs\n\nChaque objectif fixé avant l'action est rapproché "
+                "de son indicateur : "
+                "un objectif est *atteint* quand la cible est atteinte, *partiellement atteint* à "
+                "partir de la moitié de la cible."
+            ),
+            new_code_cell("rapport.objectifs()"),
+            new_markdown_cell("## Résultats\n\n### Chiffres clés"),
+            new_code_cell("rapport.chiffres_cles()"),
+            new_code_cell("rapport.graphiques()"),
+            new_markdown_cell(
+                "## Bilan qualitatif\n\nCe que l'équipe retient de l'action, d'après son retour "
+                "d'expérience."
+            ),
+            new_code_cell("rapport.bilan()"),
+            new_markdown_cell("### Paroles de participants"),
+            new_code_cell("rapport.citations()"),
+            new_markdown_cell("## Enseignements et comparaison avec les éditions précédentes"),
+            new_code_cell("rapport.comparaison()"),
+            new_markdown_cell("## Note de méthode"),
+            new_code_cell("rapport.note_methode()"),
+        ]
+    )
+
+
+#: Every notebook template: file name -> function building it. Add new templates here.
+NOTEBOOKS = {
+    "action_report.ipynb": action_report,
+}
+
+
+def summary_cell(expression: str):
+    """The last cell of a template: a machine-readable summary for the site index.
+
+    Tagged ``remove-cell`` so that it never shows on the page.
+    """
+    cell = new_code_cell(expression)
+    cell.metadata["tags"] = ["remove-cell", "vccap-summary"]
+    return cell
+
+
+if __name__ == "__main__":
+    for name, make in NOTEBOOKS.items():
+        out = ROOT / "notebooks" / name
+        nbformat.write(make(), out)
+        print(out)
