@@ -371,6 +371,164 @@ _register(
 )(_setup_audit)(cmd_audit)
 
 
+# --------------------------------------------------------------------------- scaffolding
+
+
+def _shown(path: Path) -> str:
+    """A path as the person typed it, relative to the current folder when possible."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from vccap.scaffold import init_workspace
+
+    folder = init_workspace(Path(args.folder), args.region, nom=args.nom)
+    where = _shown(folder)
+    _out(f"Espace de travail créé : {where}")
+    for name in sorted(p.name for p in folder.iterdir()):
+        _out(f"  {name}{'/' if (folder / name).is_dir() else ''}")
+    _out("Étapes suivantes :")
+    _out(
+        f"  1. complétez {where}/demarche.yml, {where}/territoires.csv et {where}/structures.csv ;"
+    )
+    _out(f"  2. créez une action : vccap new-action {where} TYPE --id AAAA-MM-nom-court ;")
+    _out(f"  3. vérifiez : vccap validate {where}")
+    _out(f"Mode d'emploi : {where}/README.md")
+    return 0
+
+
+def cmd_new_action(args: argparse.Namespace) -> int:
+    from vccap.scaffold import ACTION_TEMPLATES_DIR, new_action
+
+    folder = new_action(Path(args.workspace), args.type, args.id, titre=args.titre)
+    where = _shown(folder)
+    _out(f"Action créée : {where}")
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            _out(f"  {path.relative_to(folder).as_posix()}")
+    _out("Étapes suivantes :")
+    _out(f"  1. complétez {where}/action.yml (dates, lieu, territoires, partenaires, cibles) ;")
+    _out(
+        f"  2. remplissez les modèles de {where}/{ACTION_TEMPLATES_DIR}/ et enregistrez-les "
+        f"dans le dossier de l'action ({where}/<tableau>.xlsx) ;"
+    )
+    _out(f"  3. vérifiez : vccap validate {_shown(Path(args.workspace))}")
+    return 0
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from vccap.errors import InputError, UnknownType
+    from vccap.excel import write_templates
+    from vccap.schemas import SCHEMA_KINDS, TABLE_KINDS
+    from vccap.workspace import default_types, load_workspace
+
+    if bool(args.name) == bool(args.all):
+        _err(
+            "vccap templates : indiquez soit un type d'action (ex. salon) ou une table "
+            "(ex. contacts), soit --all."
+        )
+        return 2
+    references = None
+    types = default_types()
+    if args.workspace:
+        ws = load_workspace(args.workspace)
+        types = ws.types
+        references = {
+            "territoires": [t.nom for t in ws.territoires.values()],
+            "structures": [s.nom for s in ws.structures.values()],
+        }
+    if args.all:
+        kinds = list(TABLE_KINDS)
+    elif args.name in SCHEMA_KINDS:
+        kinds = [args.name]
+    elif args.name in types:
+        kinds = [k for k in types[args.name].tables if k in SCHEMA_KINDS]
+    else:
+        raise UnknownType(args.name, sorted(types))
+    try:
+        paths = write_templates(kinds, Path(args.out), references=references, overwrite=args.force)
+    except InputError as exc:
+        if exc.code == "fichier_existant":
+            _err(format_error(exc))
+            _err("Pour remplacer des modèles vierges existants : ajoutez --force.")
+            return 1
+        raise
+    _out(f"{plural(len(paths), 'modèle')} dans {_shown(Path(args.out))} :")
+    for path in paths:
+        _out(f"  {path.name}")
+    _out(
+        "Remplissez un modèle puis enregistrez-le dans le dossier de l'action, sous son nom "
+        "(ex. actions/2025-06-salon-lyon/contacts.xlsx) ; vérifiez avec « vccap validate »."
+    )
+    return 0
+
+
+def _setup_init(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folder", metavar="DOSSIER", help="dossier à créer (absent ou vide)")
+    p.add_argument("--region", required=True, metavar="NOM", help="région de la démarche")
+    p.add_argument("--nom", default=None, metavar="NOM", help="nom de la démarche (facultatif)")
+
+
+def _setup_new_action(p: argparse.ArgumentParser) -> None:
+    p.add_argument("workspace", metavar="ESPACE", help="dossier de l'espace de travail")
+    p.add_argument("type", metavar="TYPE", help="type d'action du catalogue (ex. salon)")
+    p.add_argument(
+        "--id",
+        required=True,
+        metavar="ID",
+        help="identifiant AAAA-MM-mots-en-minuscules (ex. 2025-06-salon-lyon)",
+    )
+    p.add_argument("--titre", default=None, metavar="T", help="titre de l'action (facultatif)")
+
+
+def _setup_templates(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "name",
+        nargs="?",
+        default=None,
+        metavar="TYPE",
+        help="type d'action (ses tableaux) ou nom d'une table (ex. salon, contacts)",
+    )
+    p.add_argument("--all", action="store_true", help="les modèles de toutes les tables")
+    p.add_argument(
+        "-o",
+        "--out",
+        default="modeles",
+        metavar="DOSSIER",
+        help="dossier où écrire les modèles (par défaut : modeles)",
+    )
+    p.add_argument(
+        "-w",
+        "--workspace",
+        default=None,
+        metavar="ESPACE",
+        help="espace de travail : ses types d'action et ses territoires en listes déroulantes",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="remplacer des fichiers existants du même nom"
+    )
+
+
+_register(
+    "init",
+    "Créer un nouvel espace de travail vide (démarche, référentiels, modèles Excel).",
+    'vccap init mon-espace --region Occitanie --nom "Ville-campagne en Occitanie"',
+)(_setup_init)(cmd_init)
+_register(
+    "new-action",
+    "Créer le dossier d'une nouvelle action (fiche, retour d'expérience, modèles Excel).",
+    'vccap new-action mon-espace salon --id 2025-06-salon-lyon --titre "Salon de Lyon"',
+)(_setup_new_action)(cmd_new_action)
+_register(
+    "templates",
+    "Produire les modèles Excel vierges des tableaux (un type d'action, une table ou --all).",
+    "vccap templates salon -w data -o modeles",
+)(_setup_templates)(cmd_templates)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
