@@ -1,39 +1,62 @@
-"""Build a workspace's site: plan jobs, skip what is up to date, run notebooks, isolate failures.
+"""Build a workspace's site: scan, plan, skip what is up to date, run notebooks, publish.
 
-One job = one notebook template run with papermill on a real kernel, then converted in-process
-to a page. Jobs run in worker processes (``jobs`` at a time); a job that fails keeps its
-executed notebook (with papermill's error banner) and the others go on.
+Steps of :func:`build` (each a function below):
+
+1. **scan**: read and validate every raw table whose bytes changed since the last build
+   (:class:`ScanCache`, kept in ``OUT/.vccap/``); unchanged files reuse their recorded result.
+2. **plan**: one job per page (action reports, method sheets, annual reviews, territory pages),
+   each with the hash of everything that determines its output (template, parameters, files it
+   reads, the kit's own code and version).
+3. **run**: jobs whose hash changed run with papermill in worker processes, each worker
+   keeping one warm kernel that is reset between jobs (:mod:`vccap.kernels`); a failing job
+   keeps its executed notebook (papermill's error banner) and the others go on.
+4. **publish**: executed notebooks become pages (in-process nbconvert, one exporter per
+   worker); the index is written from the jobs' summaries.
+5. **audit**: published files are scanned for personal data (keyed hashes of the raw values).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
-import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import vccap
 from vccap import fmt, privacy, publish
-from vccap.errors import (
-    AuditFailed,
-    BuildFailed,
-    InvalidWorkspace,
-    JobFailed,
-)
+from vccap.errors import AuditFailed, BuildFailed, InputError, InvalidWorkspace, JobFailed
 from vccap.messages import format_problem
 from vccap.workspace import STATUTS, Workspace, load_workspace
 
 PACKAGE_DIR = Path(vccap.__file__).resolve().parent
-CACHE_FILE = ".vccap-cache.json"
+STATE_DIR = ".vccap"
 KERNEL_NAME = "python3"
+SUMMARY_MIME = "application/vnd.vccap.summary+json"
+WORKSPACE_FILES = ("demarche.yml", "territoires.csv", "structures.csv", "types_action.yml")
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """A kind of page: its folder in the site, its notebook template and its parameter."""
+
+    folder: str
+    template: str
+    parameter: str
+    label: str
+
+
+PAGE_KINDS = {
+    "actions": PageKind("actions", "action_report.ipynb", "action_id", "Bilans d'action"),
+    "fiches": PageKind("fiches", "method_sheet.ipynb", "type_action", "Fiches méthode"),
+    "annees": PageKind("annees", "annual_review.ipynb", "annee", "Bilans annuels"),
+    "territoires": PageKind("territoires", "territory_profile.ipynb", "territoire", "Territoires"),
+}
 
 
 def notebooks_dir() -> Path:
@@ -44,7 +67,7 @@ def notebooks_dir() -> Path:
     return PACKAGE_DIR.parents[1] / "notebooks"
 
 
-# --------------------------------------------------------------------------- jobs
+# --------------------------------------------------------------------------- jobs and results
 
 
 @dataclass
@@ -52,6 +75,7 @@ class Job:
     """One page to build."""
 
     id: str  # "actions/<action-id>": the page's path without suffix
+    kind: str
     template: str  # absolute path of the notebook template
     parameters: dict[str, Any]
     cwd: str
@@ -81,6 +105,7 @@ class JobResult:
     cached: bool = False
     error_name: str | None = None
     error_value: str | None = None
+    summary: dict[str, Any] | None = None
 
 
 @dataclass
@@ -89,6 +114,7 @@ class BuildReport:
     results: list[JobResult] = field(default_factory=list)
     invalid_actions: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
+    audited: bool = False
 
     @property
     def failed(self) -> list[JobResult]:
@@ -110,204 +136,340 @@ def _silent(event: str, data: dict[str, Any]) -> None:
     return None
 
 
-# --------------------------------------------------------------------------- hashing
+# --------------------------------------------------------------------------- state between builds
 
 
-def _hash_files(paths: Iterable[Path], digest: Any, base: Path) -> None:
-    for path in sorted(set(paths)):
-        if path.is_file():
-            digest.update(
-                str(path.relative_to(base)).encode()
-                if path.is_relative_to(base)
-                else path.name.encode()
-            )
-            digest.update(b"\0")
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
+def _sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def kit_digest() -> str:
     """Hash of the kit's own code, catalogue, fragments and templates, and its version."""
     digest = hashlib.sha256(vccap.__version__.encode())
-    files = [
-        p
-        for p in PACKAGE_DIR.rglob("*")
-        if p.is_file()
-        and p.suffix in {".py", ".yml", ".j2", ".json", ".css", ".js", ".tpl"}
-        and "__pycache__" not in p.parts
-    ]
-    _hash_files(files, digest, PACKAGE_DIR)
+    suffixes = {".py", ".yml", ".j2", ".json", ".css", ".js", ".md"}
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and path.suffix in suffixes and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-def _workspace_files(ws: Workspace) -> list[Path]:
-    return [
-        ws.root / name
-        for name in ("demarche.yml", "territoires.csv", "structures.csv", "types_action.yml")
-    ]
+class BuildState:
+    """What the last build of OUT recorded: file scans, job digests and summaries, audit.
+
+    Kept in ``OUT/.vccap/etat.json``. It holds no personal data: raw files are known by their
+    hash, problems by their French message, and personal values only as keyed hashes (see
+    :class:`vccap.privacy.HashedValues`), useless without the workspace's secret key.
+    """
+
+    VERSION = 2
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / STATE_DIR / "etat.json"
+        self.files: dict[str, dict[str, Any]] = {}
+        self.jobs: dict[str, str] = {}
+        self.summaries: dict[str, Any] = {}
+        self.audit: str = ""
+
+    @classmethod
+    def load(cls, out: Path) -> BuildState:
+        state = cls(out)
+        try:
+            data = json.loads(state.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return state
+        if not isinstance(data, dict) or data.get("version") != cls.VERSION:
+            return state
+        state.files = data.get("fichiers", {})
+        state.jobs = data.get("pages", {})
+        state.summaries = data.get("resumes", {})
+        state.audit = data.get("audit", "")
+        return state
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "version": self.VERSION,
+            "fichiers": self.files,
+            "pages": self.jobs,
+            "resumes": self.summaries,
+            "audit": self.audit,
+        }
+        publish.write_text_atomic(
+            self.path, json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        )
 
 
-def _action_files(ws: Workspace, action_id: str) -> list[Path]:
-    folder = ws.actions[action_id].folder
-    if folder is None:
-        return []
-    return [p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))]
+# --------------------------------------------------------------------------- 1. scan
 
 
-def _personal_digest(ws: Workspace) -> str:
-    """Hash of the names used for scrubbing (they come from every action's raw tables)."""
-    values = ws.personal_values
-    payload = json.dumps(
-        [
-            sorted(values.full_names),
-            sorted(values.last_names),
-            sorted(values.emails),
-            sorted(values.phones),
-        ]
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+@dataclass
+class FileScan:
+    sha: str
+    problems: list[dict[str, Any]]
+    rows: int
+    personal: dict[str, list[str]]
 
 
-# --------------------------------------------------------------------------- planning
+def scan(ws: Workspace, state: BuildState, reporter: Reporter = _silent, *,
+         context: str = "") -> dict[str, FileScan]:
+    """Validate the raw tables, re-reading only those whose bytes changed.
 
+    ``context`` is the hash of what else decides a file's problems (the kit's schemas, the
+    territories and structures it refers to): when it changes, every file is read again.
+    Problems are added to ``ws.problems``; returns one :class:`FileScan` per raw file
+    (key: path relative to the workspace).
+    """
+    from vccap.tables import read_table
 
-def plan(ws: Workspace, *, kit: str | None = None) -> list[Job]:
-    """One job per realised action without problems, with its content hash."""
-    kit = kit or kit_digest()
-    template = notebooks_dir() / "action_report.ipynb"
-    common = hashlib.sha256()
-    common.update(kit.encode())
-    _hash_files([template], common, template.parent)
-    _hash_files(_workspace_files(ws), common, ws.root)
-    common.update(_personal_digest(ws).encode())
-    jobs = []
+    key = ws.key
+    scans: dict[str, FileScan] = {}
+    seen: set[str] = set()
     for action in ws.actions.values():
-        if action.statut != "realisee" or ws.problems_of(action.id):
+        for kind, path in sorted(action.files.items()):
+            rel = path.relative_to(ws.root).as_posix()
+            seen.add(rel)
+            stat = path.stat()
+            record = state.files.get(rel)
+            if record and record.get("contexte") != context:
+                record = None
+            if (
+                record
+                and record.get("taille") == stat.st_size
+                and record.get("mtime") == stat.st_mtime_ns
+                and record.get("type") == kind
+            ):
+                scans[rel] = FileScan(
+                    record["sha"], record["problemes"], record["lignes"], record["personnel"]
+                )
+            else:
+                data = path.read_bytes()
+                sha = _sha256_bytes(data)
+                if record and record.get("sha") == sha and record.get("type") == kind:
+                    scans[rel] = FileScan(
+                        sha, record["problemes"], record["lignes"], record["personnel"]
+                    )
+                else:
+                    raw = read_table(
+                        path,
+                        kind,
+                        display=ws.display(path),
+                        references=ws.references,
+                        action=action.id,
+                    )
+                    values = privacy.PersonalValues.empty()
+                    values.update(raw.df)
+                    scans[rel] = FileScan(
+                        sha,
+                        [asdict(p) for p in raw.problems],
+                        len(raw.df),
+                        privacy.HashedValues.of(values, key).as_dict(),
+                    )
+                    reporter("scanned", {"file": rel})
+            state.files[rel] = {
+                "contexte": context,
+                "taille": stat.st_size,
+                "mtime": stat.st_mtime_ns,
+                "type": kind,
+                "sha": scans[rel].sha,
+                "problemes": scans[rel].problems,
+                "lignes": scans[rel].rows,
+                "personnel": scans[rel].personal,
+            }
+            for problem in scans[rel].problems:
+                ws.problems.append(InputError(**{**problem, "action": action.id}))
+    for rel in list(state.files):
+        if rel not in seen:
+            del state.files[rel]
+    return scans
+
+
+def hashed_personal_values(ws: Workspace, scans: dict[str, FileScan]) -> privacy.HashedValues:
+    merged = privacy.HashedValues.empty(ws.key)
+    for item in scans.values():
+        merged.merge(item.personal)
+    return merged
+
+
+# --------------------------------------------------------------------------- 2. plan
+
+
+def _files_digest(ws: Workspace, scans: dict[str, FileScan], action_ids: Iterable[str]) -> str:
+    """Hash of the action folders' files (tables by their scanned hash, others by content)."""
+    digest = hashlib.sha256()
+    for action_id in sorted(set(action_ids)):
+        action = ws.actions[action_id]
+        digest.update(action_id.encode() + b"\0")
+        if action.folder is None:
             continue
-        type_label = ws.types[action.type].libelle if action.type in ws.types else action.type
-        params = {"workspace": ws.root.name, "action_id": action.id}
+        for path in sorted(action.folder.iterdir()):
+            if not path.is_file() or path.name.startswith((".", "~$")):
+                continue
+            rel = path.relative_to(ws.root).as_posix()
+            digest.update(rel.encode() + b"\0")
+            if rel in scans:
+                digest.update(scans[rel].sha.encode())
+            else:
+                digest.update(_sha256_bytes(path.read_bytes()).encode())
+    return digest.hexdigest()
+
+
+def plan(
+    ws: Workspace,
+    scans: dict[str, FileScan] | None = None,
+    *,
+    kit: str | None = None,
+    personal: str = "",
+) -> list[Job]:
+    """Every page of the site, with the hash of everything that determines it."""
+    scans = scans or {}
+    kit = kit or kit_digest()
+    templates = notebooks_dir()
+    common = hashlib.sha256(kit.encode())
+    for name in WORKSPACE_FILES:
+        path = ws.root / name
+        if path.exists():
+            common.update(name.encode() + b"\0" + _sha256_bytes(path.read_bytes()).encode())
+    common.update(personal.encode())
+    realised = [
+        a for a in ws.actions.values() if a.statut == "realisee" and not ws.problems_of(a.id)
+    ]
+    jobs: list[Job] = []
+
+    def add(kind: str, key: str, title: str, breadcrumb, fictitious: bool, related) -> None:
+        spec = PAGE_KINDS[kind]
+        template = templates / spec.template
+        if not template.exists():
+            return
+        params = {"workspace": ws.root.name, spec.parameter: key}
         digest = common.copy()
+        digest.update(_sha256_bytes(template.read_bytes()).encode())
         digest.update(json.dumps(params, sort_keys=True).encode())
-        # The report compares with earlier editions of the same type: they count too.
-        related = [
-            a.id
-            for a in ws.actions.values()
-            if a.type == action.type
-            and a.statut == "realisee"
-            and (a.date_debut or a.id) <= (action.date_debut or a.id)
-        ]
-        for other in sorted(related):
-            digest.update(other.encode())
-            _hash_files(_action_files(ws, other), digest, ws.root)
+        digest.update(_files_digest(ws, scans, related).encode())
         jobs.append(
             Job(
-                id=f"actions/{action.id}",
+                id=f"{spec.folder}/{key}",
+                kind=kind,
                 template=str(template),
                 parameters=params,
                 cwd=str(ws.root.parent),
-                title=action.titre,
-                breadcrumb=[(str(action.annee), None), (type_label, None), (action.titre, None)],
-                fictitious=action.fictive,
+                title=title,
+                breadcrumb=breadcrumb,
+                fictitious=fictitious,
                 digest=digest.hexdigest(),
             )
+        )
+
+    def type_label(type_id: str) -> str:
+        return ws.types[type_id].libelle if type_id in ws.types else type_id
+
+    for action in realised:
+        earlier = [
+            a.id
+            for a in realised
+            if a.type == action.type and (a.date_debut or a.id) <= (action.date_debut or a.id)
+        ]
+        add(
+            "actions",
+            action.id,
+            action.titre,
+            [
+                (str(action.annee), f"index.html#annee-{action.annee}"),
+                (type_label(action.type), None),
+                (action.titre, None),
+            ],
+            action.fictive,
+            earlier,
+        )
+    for type_id in sorted({a.type for a in realised}):
+        editions = [a for a in realised if a.type == type_id]
+        add(
+            "fiches",
+            type_id,
+            f"Fiche méthode : {type_label(type_id)}",
+            [("Fiches méthode", "index.html#fiches"), (type_label(type_id), None)],
+            any(a.fictive for a in editions),
+            [a.id for a in editions],
+        )
+    for year in ws.annees:
+        related = [a.id for a in ws.actions.values() if a.annee and a.annee <= year]
+        add(
+            "annees",
+            str(year),
+            f"Bilan de l'année {year}",
+            [(str(year), f"index.html#annee-{year}"), (f"Bilan de l'année {year}", None)],
+            any(ws.actions[a].fictive for a in related),
+            related,
+        )
+    for territory in ws.territoires.values():
+        add(
+            "territoires",
+            territory.id,
+            territory.nom,
+            [("Territoires", "index.html#territoires"), (territory.nom, None)],
+            any(a.fictive for a in ws.actions.values()),
+            list(ws.actions),
         )
     return jobs
 
 
-# --------------------------------------------------------------------------- running
+# --------------------------------------------------------------------------- 3. run
 
 
-_RENDERER: publish.PageRenderer | None = None
+_RENDERER: Any = None
 
 
-def _ipc_kernel_manager():
-    """A kernel manager speaking over local sockets (IPC) rather than TCP ports.
-
-    Kernels started side by side by parallel workers then never race for a TCP port, and
-    ipykernel does not warn about unencrypted TCP.
-    """
-    from jupyter_client import AsyncKernelManager
-
-    class IpcKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(**kwargs)
-            self.transport = "ipc"
-            # A unique socket path per kernel (the default, "kernel-ipc" in the working
-            # directory, is shared by parallel workers); jupyter removes the files at shutdown.
-            self.ip = os.path.join(tempfile.gettempdir(), f"vccap-{uuid.uuid4().hex[:12]}-ipc")
-
-    return IpcKernelManager
-
-
-def _renderer(site_title: str) -> publish.PageRenderer:
+def _renderer(site_title: str):
+    """This process's page renderer (one reused nbconvert exporter)."""
     global _RENDERER
     if _RENDERER is None or _RENDERER.site_title != site_title:
-        _RENDERER = publish.PageRenderer(site_title=site_title)
+        from vccap.pages import PageRenderer
+
+        _RENDERER = PageRenderer(site_title=site_title)
     return _RENDERER
 
 
-def _kernel_trouble(exc: BaseException) -> bool:
-    text = f"{type(exc).__name__} {exc}".lower()
-    return any(
-        s in text
-        for s in (
-            "kernel died",
-            "address already in use",
-            "timeout waiting",
-            "kernel didn't respond",
-            "zmq",
-        )
-    )
+def extract_summary(nb) -> dict[str, Any] | None:
+    """The machine-readable summary a template emits in its ``vccap-summary`` cell."""
+    for cell in nb.cells:
+        if "vccap-summary" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if SUMMARY_MIME in data:
+                return dict(data[SUMMARY_MIME])
+    return None
 
 
-def run_job(job: Job, out: str, site_title: str) -> JobResult:
+def run_job(job: Job, out: str, site_title: str, warm: bool = True) -> JobResult:
     """Execute one notebook with papermill, then write its page (runs in a worker)."""
-    import nbformat
     import papermill as pm
+
+    from vccap import kernels
 
     start = time.perf_counter()
     out_dir = Path(out)
     notebook_path = out_dir / job.notebook
     notebook_path.parent.mkdir(parents=True, exist_ok=True)
-    attempts = 3
-    for attempt in range(1, attempts + 1):
-        engine_options: dict[str, Any] = {}
-        if attempt < attempts:  # last attempt: jupyter's default TCP transport
-            engine_options["kernel_manager_class"] = _ipc_kernel_manager()
-        try:
-            pm.execute_notebook(
-                job.template,
-                str(notebook_path),
-                parameters=job.parameters,
-                kernel_name=KERNEL_NAME,
-                cwd=job.cwd,
-                progress_bar=False,
-                log_output=False,
-                report_mode=False,
-                **engine_options,
-            )
-            break
-        except pm.PapermillExecutionError as exc:
-            return JobResult(
-                job.id,
-                False,
-                time.perf_counter() - start,
-                error_name=exc.ename,
-                error_value=_short(exc.evalue),
-            )
-        except Exception as exc:  # noqa: BLE001 - a job must never bring the build down
-            if attempt < attempts and (_kernel_trouble(exc) or attempt == 1):
-                time.sleep(0.5 * attempt)
-                continue
-            return JobResult(
-                job.id,
-                False,
-                time.perf_counter() - start,
-                error_name=type(exc).__name__,
-                error_value=_short(str(exc)),
-            )
     try:
-        nb = nbformat.read(notebook_path, as_version=4)
+        nb = kernels.execute(job.template, notebook_path, job.parameters, cwd=job.cwd, warm=warm)
+    except pm.PapermillExecutionError as exc:
+        return JobResult(
+            job.id,
+            False,
+            time.perf_counter() - start,
+            error_name=exc.ename,
+            error_value=_short(exc.evalue),
+        )
+    except Exception as exc:  # noqa: BLE001 - a job must never bring the build down
+        return JobResult(
+            job.id,
+            False,
+            time.perf_counter() - start,
+            error_name=type(exc).__name__,
+            error_value=_short(str(exc)),
+        )
+    try:
         html = _renderer(site_title).render_notebook(
             nb, title=job.title, root=job.root, breadcrumb=job.breadcrumb, fictitious=job.fictitious
         )
@@ -320,28 +482,68 @@ def run_job(job: Job, out: str, site_title: str) -> JobResult:
             error_name=type(exc).__name__,
             error_value=_short(str(exc)),
         )
-    return JobResult(job.id, True, time.perf_counter() - start)
+    return JobResult(job.id, True, time.perf_counter() - start, summary=extract_summary(nb))
 
 
 def _short(text: str | None, limit: int = 300) -> str:
-    text = (text or "").strip().splitlines()[0] if text else ""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _load_cache(out: Path) -> dict[str, str]:
-    try:
-        data = json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def _save_cache(out: Path, cache: dict[str, str]) -> None:
-    publish.write_text_atomic(out / CACHE_FILE, json.dumps(cache, indent=1, sort_keys=True) + "\n")
+    lines = (text or "").strip().splitlines()
+    first = lines[0] if lines else ""
+    return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
 def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
+
+
+def _worker_init() -> None:
+    """Each worker process starts its warm kernel lazily; make sure it stops with the worker."""
+    from multiprocessing import util
+
+    from vccap import kernels
+
+    util.Finalize(None, kernels.shutdown_all, exitpriority=10)
+
+
+def _mp_context():
+    methods = multiprocessing.get_all_start_methods()
+    # fork is cheap (the parent has already imported pandas, papermill, nbconvert) and the
+    # parent holds no thread or kernel at this point; spawn elsewhere.
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def run_jobs(
+    todo: list[Job],
+    out: Path,
+    site_title: str,
+    workers: int,
+    on_result: Callable[[Job, JobResult], None],
+) -> None:
+    """Run jobs, ``workers`` at a time, calling ``on_result`` in completion order."""
+    if workers <= 1:
+        from vccap import kernels
+
+        try:
+            for job in todo:
+                on_result(job, run_job(job, str(out), site_title))
+        finally:
+            kernels.shutdown_all()
+        return
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=_mp_context(), initializer=_worker_init
+    ) as pool:
+        futures = {pool.submit(run_job, job, str(out), site_title): job for job in todo}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - a dead worker fails its job only
+                result = JobResult(
+                    job.id, False, 0.0, error_name=type(exc).__name__, error_value=_short(str(exc))
+                )
+            on_result(job, result)
+
+
+# --------------------------------------------------------------------------- the build
 
 
 def build(
@@ -361,11 +563,17 @@ def build(
     """
     started = time.perf_counter()
     ws = load_workspace(workspace)
-    ws.load_all_tables()
     if ws.general_problems():
         raise InvalidWorkspace(ws.root, ws.general_problems())
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
+    state = BuildState(out) if force else BuildState.load(out)
+    kit = kit_digest()
+    context = hashlib.sha256(kit.encode())
+    for name in ("territoires.csv", "structures.csv"):
+        if (ws.root / name).exists():
+            context.update(_sha256_bytes((ws.root / name).read_bytes()).encode())
+    scans = scan(ws, state, reporter, context=context.hexdigest())
     report = BuildReport(out)
     for action_id in ws.actions:
         problems = ws.problems_of(action_id)
@@ -376,53 +584,66 @@ def build(
             )
 
     publish.copy_assets(out)
-    planned = plan(ws)
-    cache = {} if force else _load_cache(out)
+    hashed = hashed_personal_values(ws, scans)
+    planned = plan(ws, scans, kit=kit, personal=hashed.digest())
+    planned_ids = {j.id for j in planned}
     todo: list[Job] = []
     for job in planned:
-        if cache.get(job.id) == job.digest and (out / job.page).exists():
-            report.results.append(JobResult(job.id, True, 0.0, cached=True))
-            reporter("cached", {"job": job.id})
+        if state.jobs.get(job.id) == job.digest and (out / job.page).exists():
+            report.results.append(
+                JobResult(job.id, True, 0.0, cached=True, summary=state.summaries.get(job.id))
+            )
         else:
             todo.append(job)
+    _remove_stale_pages(out, state, planned_ids)
     reporter("plan", {"total": len(planned), "todo": len(todo)})
 
-    site_title = ws.demarche.nom
     workers = max(1, min(jobs or default_jobs(), len(todo) or 1))
     done = 0
-    if todo:
-        cache = {k: v for k, v in cache.items() if k in {j.id for j in planned}}
-        if workers == 1:
-            iterator = ((job, run_job(job, str(out), site_title)) for job in todo)
-            for job, result in iterator:
-                done += 1
-                _record(report, cache, job, result, reporter, done, len(todo))
-        else:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-                futures = {pool.submit(run_job, job, str(out), site_title): job for job in todo}
-                for future in as_completed(futures):
-                    job = futures[future]
-                    try:
-                        result = future.result()
-                    except Exception as exc:  # noqa: BLE001 - a dead worker fails its job only
-                        result = JobResult(
-                            job.id,
-                            False,
-                            0.0,
-                            error_name=type(exc).__name__,
-                            error_value=_short(str(exc)),
-                        )
-                    done += 1
-                    _record(report, cache, job, result, reporter, done, len(todo))
-        _save_cache(out, cache)
 
-    write_index(ws, out, report)
+    def on_result(job: Job, result: JobResult) -> None:
+        nonlocal done
+        done += 1
+        report.results.append(result)
+        if result.ok:
+            state.jobs[job.id] = job.digest
+            state.summaries[job.id] = result.summary
+        else:
+            state.jobs.pop(job.id, None)
+            state.summaries.pop(job.id, None)
+            (out / job.page).unlink(missing_ok=True)
+        reporter(
+            "done",
+            {
+                "job": job.id,
+                "ok": result.ok,
+                "seconds": result.seconds,
+                "done": done,
+                "total": len(todo),
+                "error": result.error_value,
+                "error_name": result.error_name,
+            },
+        )
+
+    try:
+        if todo:
+            run_jobs(todo, out, ws.demarche.nom, workers, on_result)
+        changed_index = write_index(ws, out, report, state)
+    finally:
+        state.save()
     report.results.sort(key=lambda r: r.job_id)
-    report.seconds = time.perf_counter() - started
-    if audit:
-        hits = privacy.audit(out, ws.personal_values)
+
+    audit_key = hashed.digest() + "".join(sorted(state.jobs.values()))
+    if audit and (todo or changed_index or state.audit != audit_key):
+        hits = privacy.audit(out, hashed=hashed)
+        report.audited = True
         if hits:
+            state.audit = ""
+            state.save()
             raise AuditFailed(hits)
+        state.audit = audit_key
+        state.save()
+    report.seconds = time.perf_counter() - started
     if report.failed or report.invalid_actions:
         failures = [
             JobFailed(r.job_id, out / (r.job_id + ".ipynb"), r.error_name, r.error_value)
@@ -441,57 +662,35 @@ def build(
     return report
 
 
-def _record(
-    report: BuildReport,
-    cache: dict[str, str],
-    job: Job,
-    result: JobResult,
-    reporter: Reporter,
-    done: int,
-    total: int,
-) -> None:
-    report.results.append(result)
-    if result.ok:
-        cache[job.id] = job.digest
-    else:
-        cache.pop(job.id, None)
-        (report.out / job.page).unlink(missing_ok=True)
-    reporter(
-        "done",
-        {
-            "job": job.id,
-            "ok": result.ok,
-            "seconds": result.seconds,
-            "done": done,
-            "total": total,
-            "error": result.error_value,
-            "error_name": result.error_name,
-        },
-    )
+def _remove_stale_pages(out: Path, state: BuildState, planned: set[str]) -> None:
+    """Pages of actions, types, years or territories that no longer exist are removed."""
+    for job_id in list(state.jobs):
+        if job_id not in planned:
+            for suffix in (".html", ".ipynb"):
+                (out / (job_id + suffix)).unlink(missing_ok=True)
+            state.jobs.pop(job_id, None)
+            state.summaries.pop(job_id, None)
 
 
-# --------------------------------------------------------------------------- index
+# --------------------------------------------------------------------------- 4. index
 
 
-def write_index(ws: Workspace, out: Path, report: BuildReport) -> None:
-    """The front page: actions by year then type, with key figures, status and alerts."""
-    from vccap.indicators import action_indicators
-
+def write_index(ws: Workspace, out: Path, report: BuildReport, state: BuildState) -> bool:
+    """The front page, from the jobs' summaries (no table is read). True if it changed."""
     failed = {r.job_id: r for r in report.failed}
+    built = {r.job_id for r in report.results if r.ok}
+    summaries = state.summaries
     sections = []
     years = sorted({a.annee for a in ws.actions.values() if a.annee}, reverse=True)
     for year in years:
         groups = []
         actions = [a for a in ws.actions.values() if a.annee == year]
-        type_ids = list(dict.fromkeys(a.type for a in actions))
-        for type_id in type_ids:
+        for type_id in dict.fromkeys(a.type for a in actions):
             spec = ws.types.get(type_id)
             rows = []
             for a in (x for x in actions if x.type == type_id):
                 job_id = f"actions/{a.id}"
-                chiffres = []
                 alerte = None
-                lien = None
                 if a.id in report.invalid_actions:
                     n = len(report.invalid_actions[a.id])
                     alerte = (
@@ -505,37 +704,69 @@ def write_index(ws: Workspace, out: Path, report: BuildReport) -> None:
                         f"{r.error_value}). Le carnet exécuté est conservé dans "
                         f"{job_id}.ipynb."
                     )
-                elif a.statut == "realisee":
-                    lien = f"{job_id}.html"
-                    try:
-                        values, _ = action_indicators(ws, a.id)
-                        chiffres = [
-                            {
-                                "libelle": values[k].libelle,
-                                "valeur": fmt.valeur(values[k].valeur, values[k].unite),
-                            }
-                            for k in (spec.indicateurs_cles if spec else [])
-                            if k in values and values[k].valeur is not None
-                        ]
-                    except InvalidWorkspace:
-                        chiffres = []
+                summary = summaries.get(job_id) or {}
                 rows.append(
                     {
                         "titre": a.titre,
-                        "lien": lien,
+                        "lien": f"{job_id}.html" if job_id in built else None,
                         "type_libelle": spec.libelle if spec else type_id,
                         "dates": fmt.periode(a.date_debut, a.date_fin),
                         "lieu": a.lieu,
                         "statut_libelle": STATUTS.get(a.statut, a.statut),
                         "statut_classe": a.statut,
-                        "chiffres": chiffres,
+                        "chiffres": summary.get("chiffres_cles", []) if job_id in built else [],
                         "alerte": alerte,
-                        "fictif": a.fictive,
                     }
                 )
             groups.append({"titre": spec.libelle if spec else type_id, "lignes": rows})
-        sections.append({"titre": str(year), "intro": None, "groupes": groups})
-    fictitious = any(a.fictive for a in ws.actions.values())
+        review = f"annees/{year}"
+        sections.append(
+            {
+                "titre": str(year),
+                "id": f"annee-{year}",
+                "groupes": groups,
+                "lien": f"{review}.html" if review in built else None,
+                "lien_titre": f"Bilan de l'année {year} : toutes les actions, le réseau "
+                "ville-campagne et les parcours",
+            }
+        )
+    annexes = []
+    sheets = sorted(j for j in built if j.startswith("fiches/"))
+    if sheets:
+        annexes.append(
+            {
+                "titre": "Fiches méthode",
+                "id": "fiches",
+                "intro": "Pour chaque type d'action : comment faire, ce que cela a donné, "
+                "ce qu'il faut pour le refaire ailleurs.",
+                "liens": [
+                    {
+                        "titre": ws.types[j.split("/", 1)[1]].libelle,
+                        "lien": f"{j}.html",
+                        "detail": (summaries.get(j) or {}).get("detail"),
+                    }
+                    for j in sheets
+                    if j.split("/", 1)[1] in ws.types
+                ],
+            }
+        )
+    territories = [t for t in ws.territoires.values() if f"territoires/{t.id}" in built]
+    if territories:
+        annexes.append(
+            {
+                "titre": "Territoires",
+                "id": "territoires",
+                "intro": "Les actions de chaque territoire, les contacts reçus et leurs suites.",
+                "liens": [
+                    {
+                        "titre": t.nom,
+                        "lien": f"territoires/{t.id}.html",
+                        "detail": (summaries.get(f"territoires/{t.id}") or {}).get("detail"),
+                    }
+                    for t in sorted(territories, key=lambda t: t.nom)
+                ],
+            }
+        )
     realised = len(ws.actions_by_status("realisee"))
     intro = (f"{ws.demarche.description} " if ws.demarche.description else "") + (
         f"Ce site rassemble les bilans des {realised} actions réalisées"
@@ -543,16 +774,47 @@ def write_index(ws: Workspace, out: Path, report: BuildReport) -> None:
         if ws.actions
         else "Aucune action n'a encore été enregistrée dans cet espace de travail."
     )
-    publish.render_site_page(
+    text = publish.render_site_text(
         "index.html.j2",
-        out_path=out / "index.html",
         root="",
         site_title=ws.demarche.nom,
         title=ws.demarche.nom,
         intro=intro,
         sections=sections,
-        fictitious=fictitious,
+        annexes=annexes,
+        apercu=_overview(ws, summaries, built),
+        fictitious=any(a.fictive for a in ws.actions.values()),
     )
+    path = out / "index.html"
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    publish.write_text_atomic(path, text)
+    return True
+
+
+def _overview(ws: Workspace, summaries: dict[str, Any], built: set[str]) -> dict | None:
+    """Multi-year overview, from the annual reviews' summaries."""
+    rows = []
+    headers: list[str] = []
+    for year in ws.annees:
+        job_id = f"annees/{year}"
+        summary = summaries.get(job_id) if job_id in built else None
+        if not summary or not summary.get("apercu"):
+            continue
+        items = summary["apercu"]
+        headers = headers or [item["libelle"] for item in items]
+        rows.append(
+            [{"texte": str(year), "lien": f"{job_id}.html"}] + [item["valeur"] for item in items]
+        )
+    if not rows:
+        return None
+    return {
+        "titre": "Vue d'ensemble",
+        "entetes": ["Année", *headers],
+        "lignes": rows,
+        "note": "Chiffres cumulés de chaque année ; les effectifs inférieurs au seuil de "
+        "confidentialité ne sont pas publiés.",
+    }
 
 
 def report_as_dict(report: BuildReport) -> dict[str, Any]:

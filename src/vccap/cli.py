@@ -215,7 +215,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"Site construit en {seconds} s : {plural(len(report.built), 'page')} construite"
         f"{'s' if len(report.built) > 1 else ''}, {plural(len(report.cached), 'page')} à jour."
     )
-    _out("Audit des données personnelles : aucune trouvée.")
+    if report.audited:
+        _out("Audit des données personnelles : aucune trouvée.")
+    else:
+        _out("Audit des données personnelles : rien n'a changé depuis le dernier audit réussi.")
     _out(f"Ouvrir : {report.out / 'index.html'}")
     return 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import re
 import secrets
@@ -323,38 +324,90 @@ def _mask(value: str) -> str:
 WORD_RE = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
 
 
-class _NameIndex:
-    """Known names as word sequences, looked up in a set (fast on long generated lines)."""
+class HashedValues:
+    """Personal values as keyed hashes (BLAKE2b with the workspace key, 64 bits).
 
-    def __init__(self, values: PersonalValues) -> None:
-        self.full = {tuple(w.casefold() for w in WORD_RE.findall(n)) for n in values.full_names}
-        self.full.discard(())
-        self.last = {tuple(WORD_RE.findall(n)) for n in values.last_names}
-        self.last.discard(())
-        self.sizes = sorted({len(k) for k in self.full | self.last}, reverse=True)
+    What a build remembers between runs and what the audit compares with: it reveals nothing
+    without the workspace's secret key, yet finds a raw value in any published line.
+    Full names are compared in any case, last names as typed (or capitalised).
+    """
 
-    def find(self, line: str) -> list[str]:
+    def __init__(self, key: bytes) -> None:
+        self.key = key[:64]
+        self.emails: set[str] = set()
+        self.phones: set[str] = set()
+        self.full: set[str] = set()
+        self.last: set[str] = set()
+        self.sizes: set[int] = set()
+
+    def h(self, text: str) -> str:
+        return hashlib.blake2b(text.encode("utf-8"), key=self.key, digest_size=8).hexdigest()
+
+    @classmethod
+    def empty(cls, key: bytes) -> HashedValues:
+        return cls(key)
+
+    @classmethod
+    def of(cls, values: PersonalValues, key: bytes) -> HashedValues:
+        hashed = cls(key)
+        hashed.emails = {hashed.h(e) for e in values.emails}
+        hashed.phones = {hashed.h(p) for p in values.phones}
+        for name in values.full_names:
+            words = [w.casefold() for w in WORD_RE.findall(name)]
+            if words:
+                hashed.full.add(hashed.h(" ".join(words)))
+                hashed.sizes.add(len(words))
+        for name in values.last_names:
+            words = WORD_RE.findall(name)
+            if words:
+                hashed.last.add(hashed.h(" ".join(words)))
+                hashed.sizes.add(len(words))
+        return hashed
+
+    def as_dict(self) -> dict[str, list]:
+        return {
+            "courriels": sorted(self.emails),
+            "telephones": sorted(self.phones),
+            "noms_complets": sorted(self.full),
+            "noms": sorted(self.last),
+            "tailles": sorted(self.sizes),
+        }
+
+    def merge(self, data: dict[str, list]) -> None:
+        self.emails.update(data.get("courriels", []))
+        self.phones.update(data.get("telephones", []))
+        self.full.update(data.get("noms_complets", []))
+        self.last.update(data.get("noms", []))
+        self.sizes.update(data.get("tailles", []))
+
+    def digest(self) -> str:
+        payload = json.dumps(self.as_dict(), sort_keys=True).encode()
+        return hashlib.sha256(payload).hexdigest()
+
+    def names_in(self, line: str) -> list[str]:
+        """Known names found in a line (as written in the line)."""
+        if not self.sizes or not (self.full or self.last):
+            return []
         words = WORD_RE.findall(line)
-        if not words or not self.sizes:
+        if not words:
             return []
         folded = [w.casefold() for w in words]
+        sizes = sorted(self.sizes, reverse=True)
         found = []
         for i in range(len(words)):
-            for size in self.sizes:
+            for size in sizes:
                 if i + size > len(words):
                     continue
                 if (
-                    tuple(folded[i : i + size]) in self.full
-                    or tuple(words[i : i + size]) in self.last
+                    self.h(" ".join(folded[i : i + size])) in self.full
+                    or self.h(" ".join(words[i : i + size])) in self.last
                 ):
                     found.append(" ".join(words[i : i + size]))
                     break
         return found
 
 
-def audit_file(
-    path: Path, display: str, values: PersonalValues | None, names: _NameIndex | None = None
-) -> list[AuditHit]:
+def audit_file(path: Path, display: str, hashed: HashedValues | None) -> list[AuditHit]:
     """Personal data in one published file."""
     hits: list[AuditHit] = []
     if path.suffix.lower() not in TEXT_SUFFIXES or _vendored(path):
@@ -362,23 +415,32 @@ def audit_file(
     for number, line in iter_lines(path):
         for match in EMAIL_RE.finditer(line):
             email = match.group(0).lower()
-            kind = "courriel" if values and email in values.emails else "motif_courriel"
+            kind = "courriel" if hashed and hashed.h(email) in hashed.emails else "motif_courriel"
             hits.append(AuditHit(display, number, kind, _mask(match.group(0))))
         for match in PHONE_RE.finditer(line):
             digits = re.sub(r"\D", "", match.group(0))[-9:]
-            kind = "telephone" if values and digits in values.phones else "motif_telephone"
+            kind = (
+                "telephone" if hashed and hashed.h(digits) in hashed.phones else "motif_telephone"
+            )
             hits.append(AuditHit(display, number, kind, _mask(match.group(0))))
-        if names is not None:
-            for name in names.find(line):
+        if hashed is not None:
+            for name in hashed.names_in(line):
                 hits.append(AuditHit(display, number, "nom", _mask(name)))
     return hits
 
 
-def audit(out_dir: Path, values: PersonalValues | None = None) -> list[AuditHit]:
-    """Scan every file under ``out_dir`` for personal values and e-mail / phone patterns."""
-    names = _NameIndex(values) if values is not None else None
+def audit(
+    out_dir: Path, values: PersonalValues | None = None, *, hashed: HashedValues | None = None
+) -> list[AuditHit]:
+    """Scan every file under ``out_dir`` for personal values and e-mail / phone patterns.
+
+    Give the raw ``values`` (hashed here with a throw-away key) or already ``hashed`` ones.
+    """
+    if hashed is None and values is not None:
+        hashed = HashedValues.of(values, secrets.token_bytes(32))
+    out_dir = Path(out_dir)
     hits: list[AuditHit] = []
-    for path in sorted(p for p in Path(out_dir).rglob("*") if p.is_file()):
+    for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
         display = str(path.relative_to(out_dir.parent))
-        hits.extend(audit_file(path, display, values, names))
+        hits.extend(audit_file(path, display, hashed))
     return hits

@@ -29,9 +29,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
-import nbformat
-from nbconvert.exporters import HTMLExporter
-from nbconvert.preprocessors import Preprocessor
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 NBCONVERT_TEMPLATES_DIR = TEMPLATES_DIR / "nbconvert"
@@ -140,113 +137,6 @@ def _figure_label(figure: dict[str, Any]) -> str:
     return "Graphique"
 
 
-# ---- notebook pages ----------------------------------------------------------
-
-
-class PublishPreprocessor(Preprocessor):
-    """Prepare an executed notebook (nbconvert's own copy) for publication.
-
-    Drops removed cells (tags), stderr streams, unpublished mimetypes and code
-    cells left without output; gives each plotly figure a deterministic id
-    ``fig-<cell index>-<output index>`` (indices in the original notebook) and
-    sets ``resources["vccap"]["has_figures"]``.
-    """
-
-    def preprocess(self, nb, resources):
-        has_figures = False
-        cells = []
-        for cell_index, cell in enumerate(nb.cells):
-            tags = set(cell.get("metadata", {}).get("tags", []))
-            if tags & REMOVE_CELL_TAGS:
-                continue
-            if cell.cell_type != "code":
-                cells.append(cell)
-                continue
-            outputs = []
-            if not tags & REMOVE_OUTPUT_TAGS:
-                for output_index, output in enumerate(cell.get("outputs", [])):
-                    if not self._publishable(output):
-                        continue
-                    data = output.get("data", {})
-                    if PLOTLY_MIMETYPE in data:
-                        figure = data[PLOTLY_MIMETYPE]
-                        output.setdefault("metadata", {})["vccap_figure"] = {
-                            "id": f"fig-{cell_index}-{output_index}",
-                            "label": _figure_label(figure),
-                            "config": {**figure.get("config", {}), **PLOTLY_CONFIG},
-                        }
-                        has_figures = True
-                    outputs.append(output)
-            if outputs:
-                cell.outputs = outputs
-                cells.append(cell)
-        nb.cells = cells
-        resources.setdefault("vccap", {})["has_figures"] = has_figures
-        return nb, resources
-
-    @staticmethod
-    def _publishable(output) -> bool:
-        kind = output.get("output_type")
-        if kind == "stream":
-            return output.get("name") == "stdout" and bool(output.get("text"))
-        if kind in ("display_data", "execute_result"):
-            data = output.get("data", {})
-            return any(mimetype not in _UNPUBLISHED_MIMETYPES for mimetype in data)
-        return kind == "error"
-
-
-class PageRenderer:
-    """Convert executed notebooks to site pages with one reused ``HTMLExporter``.
-
-    Not thread-safe: use one renderer per thread or process.
-    """
-
-    def __init__(self, site_title: str = DEFAULT_SITE_TITLE) -> None:
-        self.site_title = site_title
-        self.exporter = HTMLExporter(
-            template_name=NBCONVERT_TEMPLATE_NAME,
-            # Explicit paths: never pick templates from the working directory.
-            extra_template_basedirs=[str(NBCONVERT_TEMPLATES_DIR)],
-            extra_template_paths=[str(TEMPLATES_DIR)],
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-            exclude_output_stdin=True,
-            language_code="fr",
-        )
-        self.exporter.register_preprocessor(PublishPreprocessor(), enabled=True)
-        self.exporter.register_filter("script_json", script_json)
-
-    def render_notebook(
-        self,
-        nb: nbformat.NotebookNode,
-        *,
-        title: str,
-        root: str,
-        breadcrumb: Breadcrumb,
-        fictitious: bool,
-    ) -> str:
-        """Return the HTML page of an executed notebook.
-
-        ``root``: relative path from the page to the site root (``"../"`` for
-        ``actions/x.html``, ``""`` for a page at the root). ``breadcrumb``: the
-        items after "Accueil", as ``(label, href)`` with ``href`` relative to the
-        site root or ``None`` (the last item is usually the page itself, ``None``).
-        The notebook is not modified.
-        """
-        page_resources = {
-            "vccap": {
-                "title": title,
-                "site_title": self.site_title,
-                "root": root,
-                "breadcrumb": [(label, href) for label, href in breadcrumb],
-                "fictitious": bool(fictitious),
-            }
-        }
-        body, _ = self.exporter.from_notebook_node(nb, resources=page_resources)
-        return body if body.endswith("\n") else body + "\n"
-
-
 # ---- site pages --------------------------------------------------------------
 
 
@@ -336,3 +226,12 @@ def copy_assets(out_dir: Path) -> list[Path]:
             _copy_atomic(source, target)
             written.append(target)
     return written
+
+
+def __getattr__(name: str) -> Any:
+    """Notebook pages live in :mod:`vccap.pages` (nbconvert is imported only when needed)."""
+    if name in {"PageRenderer", "PublishPreprocessor"}:
+        from vccap import pages
+
+        return getattr(pages, name)
+    raise AttributeError(name)

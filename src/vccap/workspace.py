@@ -8,7 +8,9 @@ its action, so that one bad action does not stop the others.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -243,6 +245,12 @@ def default_types() -> dict[str, TypeAction]:
 
 # --------------------------------------------------------------------------- the workspace
 
+#: Raw tables already read in this process, keyed by path, size, modification time, kind and
+#: references: a warm kernel building many pages reads each file once. Content-keyed, so it
+#: never changes what a report shows; it lives in memory only.
+_RAW_MEMO: dict[tuple, Any] = {}
+_RAW_MEMO_SIZE = 4000
+
 
 class Workspace:
     """A loaded workspace. Build with :func:`load_workspace`."""
@@ -300,6 +308,11 @@ class Workspace:
     # -- references for table reading ---------------------------------------------------
 
     @cached_property
+    def _references_digest(self) -> str:
+        payload = repr(sorted((k, sorted(v.items())) for k, v in self.references.items()))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @cached_property
     def references(self) -> dict[str, dict[str, str]]:
         terr: dict[str, str] = {}
         for t in self.territoires.values():
@@ -322,12 +335,17 @@ class Workspace:
         action = self.action(action_id)
         raws: dict[str, Any] = {}
         for kind, path in sorted(action.files.items()):
-            raw = read_table(
-                path, kind, display=self.display(path), references=self.references, action=action_id
-            )
-            for problem in raw.problems:
-                problem.action = action_id
-            self.problems.extend(raw.problems)
+            stat = path.stat()
+            memo_key = (str(path), stat.st_size, stat.st_mtime_ns, kind, self._references_digest)
+            raw = _RAW_MEMO.get(memo_key)
+            if raw is None:
+                raw = read_table(path, kind, display=self.display(path),
+                                 references=self.references, action=action_id)
+                _RAW_MEMO[memo_key] = raw
+                while len(_RAW_MEMO) > _RAW_MEMO_SIZE:
+                    _RAW_MEMO.pop(next(iter(_RAW_MEMO)))
+            problems = [dataclasses.replace(p, action=action_id) for p in raw.problems]
+            self.problems.extend(problems)
             raws[kind] = raw
         self._raw[action_id] = raws
         self._tables_loaded.add(action_id)

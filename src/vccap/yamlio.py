@@ -12,8 +12,7 @@ from vccap.errors import InputError
 Lines = dict[tuple[Any, ...], int]
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as ISO strings handled by us, not as date objects."""
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 
 
 def _walk(node: yaml.Node, path: tuple[Any, ...], lines: Lines) -> None:
@@ -45,8 +44,12 @@ def read_yaml(path: Path, display: str, *, action: str | None = None) -> tuple[A
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -68,11 +71,13 @@ def read_yaml(path: Path, display: str, *, action: str | None = None) -> tuple[A
 
 def _french_yaml_problem(problem: str) -> str:
     known = {
-        "mapping values are not allowed here": "deux-points inattendu : une valeur contenant « : » "
+        "mapping values are not allowed": "deux-points inattendu : une valeur contenant « : » "
         "doit être entre guillemets",
         "could not find expected ':'": "deux-points « : » manquant après une clé",
         "found character '\\t' that cannot start any token": "tabulation interdite : indenter avec "
         "des espaces",
+        "found character that cannot start any token": "caractère inattendu (tabulation ou "
+        "symbole en début de valeur ?)",
         "found undefined alias": "alias inconnu",
         "expected <block end>, but found '-'": "liste mal indentée",
         "did not find expected key": "indentation incohérente",
@@ -80,6 +85,6 @@ def _french_yaml_problem(problem: str) -> str:
         "expected ',' or ']', but got '<stream end>'": "crochet « ] » non fermé",
     }
     for english, french in known.items():
-        if problem.startswith(english):
+        if english in problem:
             return french
     return "syntaxe incorrecte"

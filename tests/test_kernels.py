@@ -1,0 +1,91 @@
+"""Warm kernels: a notebook never sees the state another one left behind."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from conftest import ROOT, SALON_2016, SESSION_2016
+from vccap import kernels
+
+TEMPLATE = ROOT / "notebooks" / "action_report.ipynb"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_kernels():
+    kernels.shutdown_all()
+    yield
+    kernels.shutdown_all()
+
+
+def _notebook(path, *sources):
+    cells = [new_code_cell(s) for s in sources]
+    cells[0].metadata["tags"] = ["parameters"]
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}  # fmt: skip
+    nbformat.write(nb, path)
+    return path
+
+
+def _outputs(nb):
+    """What a page shows: every output's data, in order (metadata and counters aside)."""
+    return [
+        {k: v for k, v in output.get("data", {}).items()} or output.get("text")
+        for cell in nb.cells if cell.cell_type == "code"
+        for output in cell.outputs
+    ]  # fmt: skip
+
+
+def test_state_left_by_one_notebook_is_gone_for_the_next(tmp_path):
+    polluter = _notebook(
+        tmp_path / "polluter.ipynb",
+        "x = 0",
+        "leak = 42\nimport os, warnings\nimport pandas as pd\nos.chdir('/')\n"
+        "pd.set_option('display.max_rows', 3)\nwarnings.simplefilter('error')",
+    )
+    checker = _notebook(
+        tmp_path / "checker.ipynb",
+        "x = 0",
+        "import os, warnings\nimport pandas as pd\n"
+        "assert 'leak' not in globals(), 'state leaked'\n"
+        f"assert os.getcwd() == {str(tmp_path)!r}, os.getcwd()\n"
+        "assert pd.get_option('display.max_rows') == 60\n"
+        "assert not any(f[0] == 'error' for f in warnings.filters)\n"
+        "print(get_ipython().execution_count)",
+    )
+    kernels.execute(polluter, tmp_path / "p.ipynb", {"x": 1}, cwd=str(tmp_path))
+    first = kernels._WARM["python3"].km.kernel_id
+    nb = kernels.execute(checker, tmp_path / "c.ipynb", {"x": 2}, cwd=str(tmp_path))
+    assert kernels._WARM["python3"].km.kernel_id == first, "the kernel was not reused"
+    assert kernels._WARM["python3"].runs == 2
+    # counters start again: the executed notebook looks like a fresh kernel's
+    assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == [1, 2, 3]
+
+
+def test_reports_from_a_warm_kernel_equal_reports_from_fresh_kernels(tmp_path):
+    order = [SALON_2016, SESSION_2016, SALON_2016]
+    warm = [
+        kernels.execute(TEMPLATE, tmp_path / f"w{i}.ipynb", {"workspace": "data", "action_id": a},
+                        cwd=str(ROOT))  # fmt: skip
+        for i, a in enumerate(order)
+    ]
+    fresh = {
+        a: kernels.execute(TEMPLATE, tmp_path / f"f-{a}.ipynb", {"workspace": "data",
+                           "action_id": a}, cwd=str(ROOT), warm=False)  # fmt: skip
+        for a in set(order)
+    }
+    for nb, action_id in zip(warm, order, strict=True):
+        assert _outputs(nb) == _outputs(fresh[action_id]), action_id
+
+
+def test_a_dead_kernel_is_replaced(tmp_path):
+    nb = _notebook(tmp_path / "n.ipynb", "x = 0", "print(x)")
+    kernels.execute(nb, tmp_path / "a.ipynb", {"x": 1}, cwd=str(tmp_path))
+    from jupyter_core.utils import run_sync
+
+    warm = kernels._WARM["python3"]
+    run_sync(warm.km.shutdown_kernel)(now=True)
+    out = kernels.execute(nb, tmp_path / "b.ipynb", {"x": 2}, cwd=str(tmp_path))
+    assert out.cells[-1].outputs[0]["text"] == "2\n"
