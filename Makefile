@@ -27,8 +27,8 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## Créer ou mettre à jour l'environnement Python (.venv)
 
 reports: $(STAMP) ## Construire le site de l'espace d'exemple dans reports/
-	@$(BIN)/vccap validate $(WORKSPACE)
-	@$(BIN)/vccap indicators $(WORKSPACE)
+	@$(BIN)/vccap build $(WORKSPACE) -o $(OUT)
+	@echo "Site : $(CURDIR)/$(OUT)/index.html"
 
 test: $(STAMP) ## Lancer tous les tests
 	@$(BIN)/python -m pytest

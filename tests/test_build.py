@@ -140,21 +140,38 @@ def test_invalid_data_fails_its_action_only(tmp_path, capsys):
     assert "Bilan non construit : 1 problème dans les données" in index
 
 
+def _rebuilt(stdout: str) -> set[str]:
+    return set(re.findall(r"✓ (\S+) \(", stdout))
+
+
 def test_rebuild_is_cached_deterministic_and_incremental(tmp_path, capsys):
     workspace = _mini(tmp_path)
     out = tmp_path / "site"
-    assert run(capsys, "build", workspace, "-o", out)[0] == 0
+    code, stdout, _ = run(capsys, "build", workspace, "-o", out)
+    assert code == 0
+    everything = _rebuilt(stdout)
+    assert {f"actions/{a}" for a in (SALON_2016, SESSION_2016, PRO_2016)} <= everything
     pages = {p: p.read_bytes() for p in out.rglob("*.html")}
     code, stdout, _ = run(capsys, "build", workspace, "-o", out)
     assert code == 0 and "rien à reconstruire" in stdout
     code, stdout, _ = run(capsys, "build", workspace, "-o", out, "--force")
-    assert code == 0 and "Construction de 3 pages sur 3" in stdout
+    assert code == 0 and _rebuilt(stdout) == everything
     assert {p: p.read_bytes() for p in out.rglob("*.html")} == pages, "pages non déterministes"
     couts = workspace / "actions" / SALON_2016 / "couts.csv"
-    couts.write_bytes(couts.read_bytes() + b"\r\n")  # touched, same data
+    couts.write_bytes(couts.read_bytes() + b"\r\n")  # same data, new bytes
     code, stdout, _ = run(capsys, "build", workspace, "-o", out)
-    assert code == 0 and "Construction de 1 page sur 3" in stdout
-    assert f"actions/{SALON_2016}" in stdout
+    assert code == 0
+    rebuilt = _rebuilt(stdout)
+    # exactly the pages that read this action: its report, its type's sheet, the reviews of
+    # its year (and later years, which compare with it), the territories it names
+    assert f"actions/{SALON_2016}" in rebuilt
+    assert not {f"actions/{SESSION_2016}", f"actions/{PRO_2016}"} & rebuilt
+    assert not any(j.startswith("fiches/") and j != "fiches/salon" for j in rebuilt)
+    ws = load_workspace(workspace)
+    unrelated = {f"territoires/{t}" for t in ws.territoires} - {
+        f"territoires/{t}" for t in ws.action(SALON_2016).territoires}
+    assert not unrelated & rebuilt
+    assert len(rebuilt) < len(everything)
 
 
 def test_build_on_an_unknown_workspace_is_a_french_error(tmp_path, capsys):

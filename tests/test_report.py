@@ -147,6 +147,7 @@ def test_regression_against_stored_reference(nb_regression):
     nb_regression.exec_cwd = str(ROOT)
     nb_regression.exec_timeout = 180
     nb_regression.diff_color_words = False
+    nb_regression.diff_use_color = False
     nb_regression.diff_ignore = (
         "/metadata/language_info",
         "/metadata/kernelspec",

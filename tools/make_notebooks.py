@@ -69,9 +69,68 @@ def action_report():
     )
 
 
+def method_sheet():
+    params = new_code_cell(
+        "# Paramètres (remplacés par « vccap build » ou « papermill -p »)\n"
+        'workspace = "data"\n'
+        'type_action = "salon"'
+    )
+    params.metadata["tags"] = ["parameters"]
+    sections = [
+        ("## Résumé de la pratique", "fiche.resume()"),
+        (
+            "## Contexte et problème\n\nPourquoi ce type d'action existe, dans quelle démarche, "
+            "et ce que chaque édition a été.",
+            "fiche.contexte()",
+        ),
+        ("## Objectifs et publics", "fiche.objectifs_publics()"),
+        (
+            "## Méthode pas à pas\n\nLes étapes à prévoir avant et après le jour J "
+            "(rétroplanning).",
+            "fiche.methode()",
+        ),
+        ("## Moyens : budget, temps passé, partenaires", "fiche.ressources()"),
+        (
+            "## Résultats d'une édition à l'autre\n\nCe qui était visé et ce qui a été "
+            "obtenu à chaque édition.",
+            "fiche.resultats()",
+        ),
+        (
+            "## Facteurs clés de réussite\n\nCe qui a fonctionné, d'après le retour "
+            "d'expérience de chaque édition.",
+            "fiche.facteurs_cles()",
+        ),
+        ("## Difficultés et ce que nous ne referions pas", "fiche.difficultes()"),
+        (
+            "## Conditions de transfert\n\nÀ cocher avant de refaire l'action ailleurs.",
+            "fiche.conditions_transfert()",
+        ),
+        ("## Recommandations", "fiche.recommandations()"),
+        ("## Outils, modèles et contacts", "fiche.outils_contacts()"),
+        ("## Note de méthode", "fiche.note_methode()"),
+    ]
+    cells = [
+        new_markdown_cell(
+            "<!-- Modèle de fiche méthode vccap. Exécuter toutes les cellules pour la fiche "
+            "du type d'action choisi dans la cellule de paramètres. -->"
+        ),
+        params,
+        new_code_cell(
+            "from vccap.sheet import MethodSheet\n\n"
+            "fiche = MethodSheet.load(workspace, type_action)\n"
+            "fiche.entete()"
+        ),
+    ]
+    for heading, call in sections:
+        cells += [new_markdown_cell(heading), new_code_cell(call)]
+    cells.append(summary_cell("fiche.resume_site()"))
+    return _notebook(cells)
+
+
 #: Every notebook template: file name -> function building it. Add new templates here.
 NOTEBOOKS = {
     "action_report.ipynb": action_report,
+    "method_sheet.ipynb": method_sheet,
 }
 
 

@@ -209,10 +209,30 @@ class FileScan:
     problems: list[dict[str, Any]]
     rows: int
     personal: dict[str, list[str]]
+    territories: list[str] = field(default_factory=list)  # territory ids the table mentions
 
 
-def scan(ws: Workspace, state: BuildState, reporter: Reporter = _silent, *,
-         context: str = "") -> dict[str, FileScan]:
+def _territories_in(df) -> list[str]:
+    found: set[str] = set()
+    for column in ("territoire", "territoire_vise"):
+        if column in df.columns:
+            found.update(str(v) for v in df[column].dropna().unique())
+    return sorted(found)
+
+
+def _from_record(sha: str, record: dict[str, Any]) -> FileScan:
+    return FileScan(
+        sha,
+        record["problemes"],
+        record["lignes"],
+        record["personnel"],
+        record.get("territoires", []),
+    )
+
+
+def scan(
+    ws: Workspace, state: BuildState, reporter: Reporter = _silent, *, context: str = ""
+) -> dict[str, FileScan]:
     """Validate the raw tables, re-reading only those whose bytes changed.
 
     ``context`` is the hash of what else decides a file's problems (the kit's schemas, the
@@ -239,16 +259,12 @@ def scan(ws: Workspace, state: BuildState, reporter: Reporter = _silent, *,
                 and record.get("mtime") == stat.st_mtime_ns
                 and record.get("type") == kind
             ):
-                scans[rel] = FileScan(
-                    record["sha"], record["problemes"], record["lignes"], record["personnel"]
-                )
+                scans[rel] = _from_record(record["sha"], record)
             else:
                 data = path.read_bytes()
                 sha = _sha256_bytes(data)
                 if record and record.get("sha") == sha and record.get("type") == kind:
-                    scans[rel] = FileScan(
-                        sha, record["problemes"], record["lignes"], record["personnel"]
-                    )
+                    scans[rel] = _from_record(sha, record)
                 else:
                     raw = read_table(
                         path,
@@ -264,6 +280,7 @@ def scan(ws: Workspace, state: BuildState, reporter: Reporter = _silent, *,
                         [asdict(p) for p in raw.problems],
                         len(raw.df),
                         privacy.HashedValues.of(values, key).as_dict(),
+                        _territories_in(raw.df),
                     )
                     reporter("scanned", {"file": rel})
             state.files[rel] = {
@@ -275,6 +292,7 @@ def scan(ws: Workspace, state: BuildState, reporter: Reporter = _silent, *,
                 "problemes": scans[rel].problems,
                 "lignes": scans[rel].rows,
                 "personnel": scans[rel].personal,
+                "territoires": scans[rel].territories,
             }
             for problem in scans[rel].problems:
                 ws.problems.append(InputError(**{**problem, "action": action.id}))
@@ -401,14 +419,24 @@ def plan(
             any(ws.actions[a].fictive for a in related),
             related,
         )
+    mentions: dict[str, set[str]] = {}
+    for action in ws.actions.values():
+        for territory_id in action.territoires:
+            mentions.setdefault(territory_id, set()).add(action.id)
+        for path in action.files.values():
+            item = scans.get(path.relative_to(ws.root).as_posix())
+            for territory_id in item.territories if item else []:
+                mentions.setdefault(territory_id, set()).add(action.id)
     for territory in ws.territoires.values():
+        # A territory's page reads the actions that name it (in action.yml or in a table).
+        related = mentions.get(territory.id, set())
         add(
             "territoires",
             territory.id,
             territory.nom,
             [("Territoires", "index.html#territoires"), (territory.nom, None)],
-            any(a.fictive for a in ws.actions.values()),
-            list(ws.actions),
+            any(ws.actions[a].fictive for a in related),
+            related,
         )
     return jobs
 

@@ -103,19 +103,25 @@ def stacked_scale(
 
 def editions(table: pd.DataFrame, title: str, *, x_col: str, y_col: str, y_title: str) -> go.Figure:
     """Bars of one indicator across editions of the same type of action."""
+    values = [int(v) if float(v).is_integer() else round(float(v), 2) for v in table[y_col]]
     fig = go.Figure(
         go.Bar(
             x=table[x_col].tolist(),
-            y=table[y_col].tolist(),
+            y=values,
             marker={"color": HOUSE},
-            text=table[y_col].tolist(),
+            text=values,
             textposition="auto",
             hovertemplate="%{x} : %{y}<extra></extra>",
         )
     )
-    layout = _layout(title, height=320)
-    layout["yaxis"] = {"title": {"text": y_title}, "gridcolor": "#e5e5e5", "rangemode": "tozero"}
-    layout["xaxis"] = {"type": "category"}
+    layout = _layout(title, height=340)
+    layout["yaxis"] = {
+        "title": {"text": y_title},
+        "gridcolor": "#e5e5e5",
+        "rangemode": "tozero",
+        "automargin": True,
+    }
+    layout["xaxis"] = {"type": "category", "automargin": True}
     fig.update_layout(layout)
     return fig
 

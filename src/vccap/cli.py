@@ -532,6 +532,69 @@ _register(
 )(_setup_templates)(cmd_templates)
 
 
+def _size(n: int) -> str:
+    from vccap import fmt
+
+    if n >= 1_000_000:
+        return f"{fmt.nombre(round(n / 1_000_000, 1))} Mo"
+    return f"{fmt.nombre(max(1, round(n / 1000)))} ko"
+
+
+def cmd_transfer(args: argparse.Namespace) -> int:
+    import zipfile
+
+    from vccap.transfer import make_transfer_pack
+
+    def reporter(event: str, data: dict) -> None:
+        if event == "fiche":
+            _out(
+                f"Dossier de transfert « {data['libelle']} » : exécution de la fiche méthode "
+                "(quelques secondes)…"
+            )
+        elif event == "audit":
+            _out(f"Audit des données personnelles sur {plural(data['fichiers'], 'fichier')}…")
+
+    out = Path(args.out or f"transfert-{args.type}.zip")
+    path = make_transfer_pack(args.workspace, args.type, out, reporter=reporter)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+    _out(
+        f"Dossier de transfert créé : {_shown(path)} ({_size(path.stat().st_size)}, "
+        f"{plural(len(names), 'fichier')})."
+    )
+    _out("Aucune donnée personnelle trouvée.")
+    _out(
+        "À transmettre à la région qui reprend l'action : elle commence par LISEZMOI.md et "
+        f"la fiche méthode fiche-{args.type}.html (lisible sans connexion)."
+    )
+    return 0
+
+
+def _setup_transfer(p: argparse.ArgumentParser) -> None:
+    p.add_argument("type", metavar="TYPE", help="type d'action du catalogue (ex. salon)")
+    p.add_argument(
+        "-w",
+        "--workspace",
+        default="data",
+        metavar="ESPACE",
+        help="espace de travail dont les éditions nourrissent la fiche (par défaut : data)",
+    )
+    p.add_argument(
+        "-o",
+        "--out",
+        default=None,
+        metavar="FICHIER.zip",
+        help="fichier zip à écrire (par défaut : transfert-TYPE.zip)",
+    )
+
+
+_register(
+    "transfer",
+    "Préparer le dossier de transfert d'un type d'action pour une autre région (zip).",
+    "vccap transfer salon -w data -o transfert-salon.zip",
+)(_setup_transfer)(cmd_transfer)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -6,6 +6,8 @@ processes that convert notebooks.
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
@@ -16,12 +18,17 @@ from vccap.publish import (
     NBCONVERT_TEMPLATE_NAME,
     NBCONVERT_TEMPLATES_DIR,
     PLOTLY_CONFIG,
+    PLOTLY_JS,
     PLOTLY_MIMETYPE,
     REMOVE_CELL_TAGS,
     REMOVE_OUTPUT_TAGS,
+    SITE_CSS,
+    SITE_JS,
+    SITE_TEMPLATES_DIR,
     TEMPLATES_DIR,
     Breadcrumb,
     _figure_label,
+    plotly_js_path,
     script_json,
 )
 
@@ -130,3 +137,64 @@ class PageRenderer:
         }
         body, _ = self.exporter.from_notebook_node(nb, resources=page_resources)
         return body if body.endswith("\n") else body + "\n"
+
+
+# ---- standalone pages ----------------------------------------------------------
+
+_CSS_LINK_RE = re.compile(r'<link\b[^>]*\bhref="assets/vccap\.css"[^>]*>')
+_SCRIPT_RE = re.compile(
+    r'<script\b[^>]*\bsrc="assets/(plotly\.min\.js|vccap\.js)"[^>]*>\s*</script>'
+)
+_LOCAL_LINK_RE = re.compile(
+    r'<a\b([^>]*?)\s+href="(?!#)(?![a-zA-Z][a-zA-Z0-9+.-]*:)[^"]*"([^>]*)>(.*?)</a>', re.DOTALL
+)
+
+
+_HOME_WORD_RE = re.compile(r'<span class="vc-accueil-mot">[^<]*</span>\s*')
+
+
+def _script_text(text: str) -> str:
+    """JavaScript safe inside an inline ``<script>`` element."""
+    return text.replace("</script", "<\\/script").replace("<!--", "<\\!--")
+
+
+def inline_assets(page: str) -> str:
+    """Make a page rendered with ``root=""`` self-contained.
+
+    The site stylesheet, plotly.min.js and vccap.js are written inside the page, and links
+    to other pages of the site (which do not travel with a standalone file) become plain
+    text; in-page anchors (``#...``) stay links.
+    """
+    css = (SITE_TEMPLATES_DIR / SITE_CSS).read_text(encoding="utf-8")
+    scripts = {
+        PLOTLY_JS: plotly_js_path().read_text(encoding="utf-8"),
+        SITE_JS: (SITE_TEMPLATES_DIR / SITE_JS).read_text(encoding="utf-8"),
+    }
+    # Links first, while the page holds no library code (plotly.js builds links of its own).
+    page = _LOCAL_LINK_RE.sub(lambda m: f"<span{m.group(1)}{m.group(2)}>{m.group(3)}</span>", page)
+    page = _HOME_WORD_RE.sub("", page)  # « Accueil » leads nowhere in a standalone file
+    page, found = _CSS_LINK_RE.subn(lambda _m: f"<style>\n{css}\n</style>", page, count=1)
+    if not found:
+        raise ValueError("page without the site stylesheet: not rendered by PageRenderer?")
+    return _SCRIPT_RE.sub(
+        lambda m: f"<script>\n{_script_text(scripts[m.group(1)])}\n</script>", page
+    )
+
+
+def render_standalone(
+    nb: nbformat.NotebookNode,
+    title: str,
+    *,
+    site_title: str = DEFAULT_SITE_TITLE,
+    fictitious: bool = False,
+) -> str:
+    """ONE self-contained HTML file for an executed notebook (for the transfer pack).
+
+    Same page as :meth:`PageRenderer.render_notebook`, with vccap.css, plotly.min.js and
+    vccap.js inlined (see :func:`inline_assets`): it opens offline, alone, and draws its
+    charts. Deterministic like the site pages.
+    """
+    page = PageRenderer(site_title=site_title).render_notebook(
+        nb, title=title, root="", breadcrumb=[], fictitious=fictitious
+    )
+    return inline_assets(page)

@@ -574,7 +574,7 @@ class ActionReport:
             first = self.ws.indicateurs[key_ids[0]]
             data = pd.DataFrame(
                 {
-                    "edition": [f"{r['annee']} — {r['date']}" for r in rows],
+                    "edition": [r["date"] for r in rows],
                     "valeur": [r["brut"][0] for r in rows],
                 }
             ).dropna()
@@ -584,7 +584,7 @@ class ActionReport:
                     f"{first.libelle} selon les éditions",
                     x_col="edition",
                     y_col="valeur",
-                    y_title=first.libelle,
+                    y_title=fmt.UNITS.get(first.unite, ("", "valeur"))[1].capitalize(),
                 )
                 alt = (
                     f"Graphique en barres : {first.libelle.lower()} pour chaque édition ; "
