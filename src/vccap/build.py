@@ -154,6 +154,16 @@ def kit_digest() -> str:
     return digest.hexdigest()
 
 
+def scan_digest() -> str:
+    """Hash of the code and schemas that decide how a raw table is read and checked."""
+    digest = hashlib.sha256(vccap.__version__.encode())
+    names = ["tables.py", "normalize.py", "schemas.py", "privacy.py"]
+    paths = [PACKAGE_DIR / n for n in names] + sorted((PACKAGE_DIR / "schemas").glob("*.json"))
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 class BuildState:
     """What the last build of OUT recorded: file scans, job digests and summaries, audit.
 
@@ -169,7 +179,7 @@ class BuildState:
         self.files: dict[str, dict[str, Any]] = {}
         self.jobs: dict[str, str] = {}
         self.summaries: dict[str, Any] = {}
-        self.audit: str = ""
+        self.audit: Any = {}
 
     @classmethod
     def load(cls, out: Path) -> BuildState:
@@ -183,7 +193,7 @@ class BuildState:
         state.files = data.get("fichiers", {})
         state.jobs = data.get("pages", {})
         state.summaries = data.get("resumes", {})
-        state.audit = data.get("audit", "")
+        state.audit = data.get("audit", {})
         return state
 
     def save(self) -> None:
@@ -556,6 +566,12 @@ def run_jobs(
         finally:
             kernels.shutdown_all()
         return
+    # Import what every job needs once, here: forked workers inherit it (papermill's import
+    # alone costs about a second).
+    import papermill  # noqa: F401
+
+    from vccap import kernels, pages  # noqa: F401
+
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=_mp_context(), initializer=_worker_init
     ) as pool:
@@ -597,7 +613,7 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     state = BuildState(out) if force else BuildState.load(out)
     kit = kit_digest()
-    context = hashlib.sha256(kit.encode())
+    context = hashlib.sha256(scan_digest().encode())
     for name in ("territoires.csv", "structures.csv"):
         if (ws.root / name).exists():
             context.update(_sha256_bytes((ws.root / name).read_bytes()).encode())
@@ -626,7 +642,8 @@ def build(
     _remove_stale_pages(out, state, planned_ids)
     reporter("plan", {"total": len(planned), "todo": len(todo)})
 
-    workers = max(1, min(jobs or default_jobs(), len(todo) or 1))
+    # Each worker starts one kernel: for one or two pages, one warm kernel is cheaper.
+    workers = max(1, min(jobs or default_jobs(), len(todo) if len(todo) > 2 else 1))
     done = 0
 
     def on_result(job: Job, result: JobResult) -> None:
@@ -656,21 +673,13 @@ def build(
     try:
         if todo:
             run_jobs(todo, out, ws.demarche.nom, workers, on_result)
-        changed_index = write_index(ws, out, report, state)
+        write_index(ws, out, report, state)
     finally:
         state.save()
     report.results.sort(key=lambda r: r.job_id)
 
-    audit_key = hashed.digest() + "".join(sorted(state.jobs.values()))
-    if audit and (todo or changed_index or state.audit != audit_key):
-        hits = privacy.audit(out, hashed=hashed)
-        report.audited = True
-        if hits:
-            state.audit = ""
-            state.save()
-            raise AuditFailed(hits)
-        state.audit = audit_key
-        state.save()
+    if audit:
+        report.audited = _audit(out, hashed, state)
     report.seconds = time.perf_counter() - started
     if report.failed or report.invalid_actions:
         failures = [
@@ -688,6 +697,37 @@ def build(
         ]
         raise BuildFailed(failures, built=len(report.built) + len(report.cached))
     return report
+
+
+def _audit(out: Path, hashed: privacy.HashedValues, state: BuildState) -> bool:
+    """Audit the published files that changed since the last clean audit (all of them when
+    the personal values changed). Returns True when some file was scanned."""
+    personal = hashed.digest()
+    previous = state.audit if isinstance(state.audit, dict) else {}
+    clean: dict[str, str] = (
+        dict(previous.get("fichiers", {})) if previous.get("personnel") == personal else {}
+    )
+    current: dict[str, str] = {}
+
+    def skip(path: Path) -> bool:
+        rel = path.relative_to(out).as_posix()
+        digest = _sha256_bytes(path.read_bytes())
+        current[rel] = digest
+        return clean.get(rel) == digest
+
+    hits = privacy.audit(out, hashed=hashed, skip=skip)
+    scanned = {rel for rel, digest in current.items() if clean.get(rel) != digest}
+    if hits:
+        bad = {h.file.split("/", 1)[1] if "/" in h.file else h.file for h in hits}
+        state.audit = {
+            "personnel": personal,
+            "fichiers": {k: v for k, v in current.items() if k not in bad},
+        }
+        state.save()
+        raise AuditFailed(hits)
+    state.audit = {"personnel": personal, "fichiers": current}
+    state.save()
+    return bool(scanned)
 
 
 def _remove_stale_pages(out: Path, state: BuildState, planned: set[str]) -> None:

@@ -15,7 +15,7 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -339,9 +339,15 @@ class HashedValues:
         self.full: set[str] = set()
         self.last: set[str] = set()
         self.sizes: set[int] = set()
+        self._memo: dict[str, str] = {}  # each distinct word sequence is hashed once
 
     def h(self, text: str) -> str:
-        return hashlib.blake2b(text.encode("utf-8"), key=self.key, digest_size=8).hexdigest()
+        known = self._memo.get(text)
+        if known is None:
+            known = hashlib.blake2b(text.encode("utf-8"), key=self.key, digest_size=8).hexdigest()
+            if len(self._memo) < 500_000:
+                self._memo[text] = known
+        return known
 
     @classmethod
     def empty(cls, key: bytes) -> HashedValues:
@@ -430,17 +436,24 @@ def audit_file(path: Path, display: str, hashed: HashedValues | None) -> list[Au
 
 
 def audit(
-    out_dir: Path, values: PersonalValues | None = None, *, hashed: HashedValues | None = None
+    out_dir: Path,
+    values: PersonalValues | None = None,
+    *,
+    hashed: HashedValues | None = None,
+    skip: Callable[[Path], bool] | None = None,
 ) -> list[AuditHit]:
     """Scan every file under ``out_dir`` for personal values and e-mail / phone patterns.
 
     Give the raw ``values`` (hashed here with a throw-away key) or already ``hashed`` ones.
+    ``skip(path)`` may leave out files known to be clean (the build's incremental audit).
     """
     if hashed is None and values is not None:
         hashed = HashedValues.of(values, secrets.token_bytes(32))
     out_dir = Path(out_dir)
     hits: list[AuditHit] = []
     for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
+        if skip is not None and skip(path):
+            continue
         display = str(path.relative_to(out_dir.parent))
         hits.extend(audit_file(path, display, hashed))
     return hits

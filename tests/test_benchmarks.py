@@ -1,0 +1,121 @@
+"""The benchmark tools: a valid, deterministic synthetic workspace; the harness starts.
+
+Fast checks only: nothing here times anything or runs a notebook.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, tree_digest
+from vccap.messages import format_problems
+from vccap.workspace import DEBRIEF_HEADINGS, default_types, load_workspace
+
+BENCHMARKS = ROOT / "benchmarks"
+
+
+def _module(name: str):
+    spec = importlib.util.spec_from_file_location(f"vccap_bench_{name}", BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+synthetic = _module("synthetic")
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Path:
+    return synthetic.make_workspace(tmp_path_factory.mktemp("synth") / "data", 12)
+
+
+def test_synthetic_workspace_reads_without_problems(workspace):
+    ws = load_workspace(workspace)
+    ws.load_all_tables()
+    assert not ws.problems, "\n".join(format_problems(ws.problems))
+    assert len(ws.actions) == 12
+    assert {a.statut for a in ws.actions.values()} == {"realisee"}
+    assert len(ws.territoires) == 20 and len(ws.structures) == 30
+    assert {t.milieu for t in ws.territoires.values()} == {"rural", "periurbain", "urbain"}
+
+
+def test_synthetic_workspace_covers_every_type_and_its_tables(workspace):
+    ws = load_workspace(workspace)
+    types = default_types()
+    assert {a.type for a in ws.actions.values()} == set(types)
+    for action in ws.actions.values():
+        assert set(types[action.type].tables) <= set(action.files), action.id
+        debrief = ws.debrief(action.id)
+        assert all(debrief.section(h) for h in DEBRIEF_HEADINGS), action.id
+    ws.load_all_tables()
+    sizes = [
+        (kind, len(raw.df)) for a in ws.actions.values() for kind, raw in ws._raw[a.id].items()
+    ]
+    for kind, rows in sizes:
+        low, high = {"contacts": (80, 200), "participants": (10, 40), "satisfaction": (5, 30),
+                     "evenements": (4, 8), "couts": (3, 6)}.get(kind, (1, 10_000))  # fmt: skip
+        assert low <= rows <= high, (kind, rows)
+
+
+def test_synthetic_files_are_written_like_real_teams(workspace):
+    files = [p for p in (workspace / "actions").rglob("*") if p.suffix in {".csv", ".xlsx"}]
+    assert any(p.suffix == ".xlsx" for p in files)
+    raw = [p.read_bytes() for p in files if p.suffix == ".csv"]
+    assert any(b.startswith(b"\xef\xbb\xbf") for b in raw)  # UTF-8 with BOM
+    cp1252 = [b for b in raw if b.count(b";") and b"\r\n" in b and not b.startswith(b"\xef")]
+    assert any(_not_utf8(b) for b in cp1252)  # Windows-1252 with accents
+    assert any(b",00" in b or b"/20" in b for b in cp1252)  # decimal commas or French dates
+
+
+def _not_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def test_synthetic_workspace_is_deterministic(tmp_path):
+    first = tree_digest(synthetic.make_workspace(tmp_path / "a" / "data", 12))
+    second = tree_digest(synthetic.make_workspace(tmp_path / "b" / "data", 12))
+    other = tree_digest(synthetic.make_workspace(tmp_path / "c" / "data", 12, seed=7))
+    assert first == second
+    assert first != other
+
+
+def test_no_family_name_in_published_text():
+    assert synthetic.name_collisions() == []
+
+
+def test_the_change_of_the_harness_keeps_the_table(tmp_path):
+    bench = _module("build")
+    ws_dir = synthetic.make_workspace(tmp_path / "data", 9)
+    action_id, path = bench.pick_change(ws_dir)
+    kind = next(k for k, p in load_workspace(ws_dir).action(action_id).files.items() if p == path)
+    before_bytes = path.read_bytes()
+    before = load_workspace(ws_dir).tables(action_id)[kind]
+    bench.touch_content(path)
+    ws = load_workspace(ws_dir)
+    ws.load_all_tables()
+    assert not ws.problems
+    assert path.read_bytes() != before_bytes
+    pd.testing.assert_frame_equal(ws.tables(action_id)[kind], before)
+
+
+def test_build_benchmark_help_runs():
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "build.py"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    for option in ("--synthetic", "--jobs", "--skip-naive", "--repeat", "--scaling"):
+        assert option in done.stdout
