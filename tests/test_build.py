@@ -59,7 +59,9 @@ def test_facts_on_the_pages(example_site):
     salon = (example_site / "actions" / f"{SALON_2016}.html").read_text(encoding="utf-8")
     assert '<span class="valeur">94</span>' in salon and '<span class="valeur">41</span>' in salon
     session = (example_site / "actions" / f"{SESSION_2016}.html").read_text(encoding="utf-8")
-    assert '<span class="valeur">25</span>' in session and '<span class="valeur">6</span>' in session
+    assert (
+        '<span class="valeur">25</span>' in session and '<span class="valeur">6</span>' in session
+    )
 
 
 def test_pages_have_no_code_one_plotly_and_work_offline(example_site):
@@ -169,7 +171,8 @@ def test_rebuild_is_cached_deterministic_and_incremental(tmp_path, capsys):
     assert not any(j.startswith("fiches/") and j != "fiches/salon" for j in rebuilt)
     ws = load_workspace(workspace)
     unrelated = {f"territoires/{t}" for t in ws.territoires} - {
-        f"territoires/{t}" for t in ws.action(SALON_2016).territoires}
+        f"territoires/{t}" for t in ws.action(SALON_2016).territoires
+    }
     assert not unrelated & rebuilt
     assert len(rebuilt) < len(everything)
 

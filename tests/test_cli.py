@@ -132,7 +132,8 @@ def test_bad_corpus_is_fully_covered():
 
 
 BAD_YAML = [
-    ("action_yaml_malforme.yml", "action.yml:2:21: attendu", "un YAML valide (deux-points inattendu"),
+    ("action_yaml_malforme.yml", "action.yml:2:21: attendu",
+     "un YAML valide (deux-points inattendu"),
     ("action_territoire_inconnu.yml", "action.yml:10:territoires.1: « atlantide »",
      "attendu : un territoire de territoires.csv"),
     ("action_type_inconnu.yml", "action.yml:3:type: « foire »",
@@ -145,8 +146,9 @@ BAD_YAML = [
 @pytest.mark.parametrize(("fixture", "where", "expected"), BAD_YAML, ids=[c[0] for c in BAD_YAML])
 def test_every_bad_action_yml_gets_its_french_message(capsys, example_copy, fixture, where,
                                                       expected):  # fmt: skip
-    shutil.copyfile(FIXTURES / "bad_yaml" / fixture,
-                    example_copy / "actions" / SALON_2016 / "action.yml")
+    shutil.copyfile(
+        FIXTURES / "bad_yaml" / fixture, example_copy / "actions" / SALON_2016 / "action.yml"
+    )
     code, out, err = run(capsys, "validate", example_copy)
     assert code == 1 and "Traceback" not in err
     line = next(x for x in err.splitlines() if f"{SALON_2016}/action.yml" in x)
@@ -154,8 +156,9 @@ def test_every_bad_action_yml_gets_its_french_message(capsys, example_copy, fixt
 
 
 def test_bad_demarche_yml(capsys, example_copy):
-    shutil.copyfile(FIXTURES / "bad_yaml" / "demarche_seuil_invalide.yml",
-                    example_copy / "demarche.yml")
+    shutil.copyfile(
+        FIXTURES / "bad_yaml" / "demarche_seuil_invalide.yml", example_copy / "demarche.yml"
+    )
     code, _, err = run(capsys, "validate", example_copy)
     assert code == 1
     assert "data/demarche.yml:3:seuil_confidentialite: « trois » — attendu : un entier" in err
@@ -163,8 +166,9 @@ def test_bad_demarche_yml(capsys, example_copy):
 
 def test_all_problems_are_collected_not_just_the_first(capsys, example_copy):
     _install(example_copy, FIXTURES / "bad" / "date_impossible.csv", SALON_2016, "contacts")
-    _install(example_copy, FIXTURES / "bad" / "vocabulaire_inconnu.csv", SESSION_2016,
-             "participants")
+    _install(
+        example_copy, FIXTURES / "bad" / "vocabulaire_inconnu.csv", SESSION_2016, "participants"
+    )
     code, _, err = run(capsys, "validate", example_copy)
     assert code == 1
     assert f"Action {SALON_2016}" in err and f"Action {SESSION_2016}" in err

@@ -67,13 +67,19 @@ def test_state_left_by_one_notebook_is_gone_for_the_next(tmp_path):
 def test_reports_from_a_warm_kernel_equal_reports_from_fresh_kernels(tmp_path):
     order = [SALON_2016, SESSION_2016, SALON_2016]
     warm = [
-        kernels.execute(TEMPLATE, tmp_path / f"w{i}.ipynb", {"workspace": "data", "action_id": a},
-                        cwd=str(ROOT))  # fmt: skip
+        kernels.execute(
+            TEMPLATE, tmp_path / f"w{i}.ipynb", {"workspace": "data", "action_id": a}, cwd=str(ROOT)
+        )  # fmt: skip
         for i, a in enumerate(order)
     ]
     fresh = {
-        a: kernels.execute(TEMPLATE, tmp_path / f"f-{a}.ipynb", {"workspace": "data",
-                           "action_id": a}, cwd=str(ROOT), warm=False)  # fmt: skip
+        a: kernels.execute(
+            TEMPLATE,
+            tmp_path / f"f-{a}.ipynb",
+            {"workspace": "data", "action_id": a},
+            cwd=str(ROOT),
+            warm=False,
+        )  # fmt: skip
         for a in set(order)
     }
     for nb, action_id in zip(warm, order, strict=True):

@@ -87,8 +87,8 @@ def test_breakdowns_respect_the_confidentiality_threshold(salon):
     html = _html(salon)
     # Saint-Félicien had 2 contacts on the stand: grouped, never shown alone
     assert "Autres (regroupés)" in html
-    territories = next(f for f in _figures(salon)
-                       if f["layout"]["title"]["text"] == "Contacts reçus par territoire")  # fmt: skip
+    title = "Contacts reçus par territoire"
+    territories = next(f for f in _figures(salon) if f["layout"]["title"]["text"] == title)
     assert "CC du Pays de St Félicien" not in territories["data"][0]["y"]
     assert "Regroupements effectués" in html
 
@@ -97,7 +97,9 @@ def test_session_report_shows_25_participants_and_6_partners(tmp_path):
     nb = _execute(tmp_path, SESSION_2016)
     html = _html(nb)
     assert '<span class="valeur">25</span><span class="libelle">Participants</span>' in html
-    assert '<span class="valeur">6</span><span class="libelle">Partenaires participants</span>' in html
+    assert (
+        '<span class="valeur">6</span><span class="libelle">Partenaires participants</span>' in html
+    )
     # the comment that named a participant and gave an e-mail is scrubbed
     assert "Vidal" not in html and "samir.perret" not in html
     assert "[nom masqué]" in html and "[courriel masqué]" in html
@@ -123,7 +125,8 @@ def test_typed_script_in_debrief_and_comment_comes_out_escaped(tmp_path, example
     html = _html(nb)
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#39;debrief&#39;)&lt;/script&gt;" in html or (
-        "&lt;script&gt;alert('debrief')&lt;/script&gt;" in html)
+        "&lt;script&gt;alert('debrief')&lt;/script&gt;" in html
+    )
     assert "&lt;script&gt;alert(&#39;commentaire&#39;)&lt;/script&gt;" in html
 
 

@@ -102,8 +102,12 @@ class WarmKernel:
         client = self.km.blocking_client()
         client.start_channels()
         try:
-            reply = client.execute_interactive(RESET_CODE.format(cwd=cwd), store_history=False,
-                                               timeout=START_TIMEOUT, output_hook=lambda m: None)
+            reply = client.execute_interactive(
+                RESET_CODE.format(cwd=cwd),
+                store_history=False,
+                timeout=START_TIMEOUT,
+                output_hook=lambda m: None,
+            )
         finally:
             client.stop_channels()
         if reply["content"].get("status") != "ok":
@@ -154,15 +158,30 @@ def _register_engine() -> None:
         """papermill engine running notebooks on this process's warm kernel."""
 
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
-                                     stdout_file=None, stderr_file=None, start_timeout=60,
-                                     execution_timeout=None, **kwargs):
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
             cwd = kwargs.pop("vccap_cwd", None) or os.getcwd()
             kernel = warm_kernel(kernel_name, cwd)
             client = PapermillNotebookClient(
-                nb_man, km=kernel.km, timeout=execution_timeout, startup_timeout=start_timeout,
-                kernel_name=kernel_name, log=logger, log_output=log_output,
-                stdout_file=stdout_file, stderr_file=stderr_file)
+                nb_man,
+                km=kernel.km,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
             try:
                 return client.execute(cleanup_kc=False)
             finally:
@@ -175,8 +194,14 @@ def _register_engine() -> None:
     papermill_engines.register(ENGINE_NAME, WarmEngine)
 
 
-def execute(template: str | Path, output: str | Path, parameters: dict[str, Any], *,
-            cwd: str, warm: bool = True):
+def execute(
+    template: str | Path,
+    output: str | Path,
+    parameters: dict[str, Any],
+    *,
+    cwd: str,
+    warm: bool = True,
+):
     """Run a notebook template with papermill (real kernel), writing the executed copy.
 
     Returns the executed notebook. Raises papermill's ``PapermillExecutionError`` when a cell
@@ -192,6 +217,16 @@ def execute(template: str | Path, output: str | Path, parameters: dict[str, Any]
     else:
         options["kernel_manager_class"] = _ipc_manager_class()
     return pm.execute_notebook(
-        str(template), str(output), parameters=parameters, kernel_name=KERNEL_NAME, cwd=cwd,
-        progress_bar=False, log_output=False, report_mode=False, start_timeout=START_TIMEOUT,
-        execution_timeout=EXECUTION_TIMEOUT, request_save_on_cell_execute=False, **options)
+        str(template),
+        str(output),
+        parameters=parameters,
+        kernel_name=KERNEL_NAME,
+        cwd=cwd,
+        progress_bar=False,
+        log_output=False,
+        report_mode=False,
+        start_timeout=START_TIMEOUT,
+        execution_timeout=EXECUTION_TIMEOUT,
+        request_save_on_cell_execute=False,
+        **options,
+    )

@@ -339,8 +339,13 @@ class Workspace:
             memo_key = (str(path), stat.st_size, stat.st_mtime_ns, kind, self._references_digest)
             raw = _RAW_MEMO.get(memo_key)
             if raw is None:
-                raw = read_table(path, kind, display=self.display(path),
-                                 references=self.references, action=action_id)
+                raw = read_table(
+                    path,
+                    kind,
+                    display=self.display(path),
+                    references=self.references,
+                    action=action_id,
+                )
                 _RAW_MEMO[memo_key] = raw
                 while len(_RAW_MEMO) > _RAW_MEMO_SIZE:
                     _RAW_MEMO.pop(next(iter(_RAW_MEMO)))
