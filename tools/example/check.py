@@ -92,7 +92,31 @@ VOCAB = {
         "4",
     },
     "suite_souhaitee": {"oui", "non", "vrai", "faux", "1", "0", "x"},
+    "etape": {
+        "premier_contact",
+        "rendez_vous",
+        "visite_territoire",
+        "accompagnement",
+        "installation",
+        "abandon",
+        # synonyms declared in the suivi schema
+        "rdv",
+        "visite",
+        "visite_du_territoire",
+        "installe",
+        "installee",
+        "abandonne",
+    },
 }
+ETAPE = {
+    "rdv": "rendez_vous",
+    "visite": "visite_territoire",
+    "visite_du_territoire": "visite_territoire",
+    "installe": "installation",
+    "installee": "installation",
+    "abandonne": "abandon",
+}
+STEPS = ["premier_contact", "rendez_vous", "visite_territoire", "accompagnement", "installation"]
 VOCAB["utilite"] = VOCAB["qualite_intervenants"] = VOCAB["satisfaction_globale"]
 VOCAB["souhait_suite"] = VOCAB["suite_souhaitee"]
 
@@ -126,10 +150,12 @@ HEADINGS = [
     "## Conseils pour transférer",
 ]
 tables: dict[str, dict[str, pd.DataFrame]] = {}
+starts: dict[str, pd.Timestamp] = {}
 
 for folder in sorted((DATA / "actions").iterdir()):
     a = yaml.safe_load((folder / "action.yml").read_text(encoding="utf-8"))
     aid = folder.name
+    starts[aid] = pd.Timestamp(a["date_debut"])
     check(list(a) == KEYS, f"{aid}: clés {list(a)}")
     check(a["id"] == aid, f"{aid}: id différent du dossier")
     check(aid.startswith(a["date_debut"].strftime("%Y-%m-")), f"{aid}: préfixe de date")
@@ -165,8 +191,9 @@ for folder in sorted((DATA / "actions").iterdir()):
             bad = {v for v in vals if v not in set(struct["id"]) | set(struct["nom"])}
             check(not bad, f"{aid}/{f.name}: structure inconnue {bad}")
         tables[aid][f.stem] = df
+    # any action may also hold the follow-up of the people it met (suivi)
     check(
-        set(tables[aid]) <= set(types[a["type"]]["tables"]),
+        set(tables[aid]) - {"suivi"} <= set(types[a["type"]]["tables"]),
         f"{aid}: tables {set(tables[aid])} hors du type",
     )
     if a["statut"] != "realisee":
@@ -228,6 +255,78 @@ multi = {e: sorted(a) for e, a in seen.items() if len(a) > 1}
 print(f"Personnes vues dans plusieurs actions : {len(multi)}")
 for e, a in sorted(multi.items()):
     print("  ", e, a)
+
+
+# --- follow-ups (suivi): linked people, dates after the first contact, expected figures
+def when(value) -> pd.Timestamp:
+    text = str(value)
+    return pd.Timestamp(pd.to_datetime(text, dayfirst="/" in text))
+
+
+first_seen: dict[str, pd.Timestamp] = {}  # e-mail -> first contact or participation
+for aid, tbls in tables.items():
+    for name in ("participants", "contacts"):
+        df = tbls.get(name)
+        if df is None or "courriel" not in df:
+            continue
+        for _, row in df.iterrows():
+            email = str(row["courriel"]).strip().lower() if pd.notna(row["courriel"]) else ""
+            if not email or email == "nan":
+                continue
+            day = when(row["date"]) if name == "contacts" and pd.notna(row.get("date")) else None
+            day = day if day is not None else starts[aid]
+            if email not in first_seen or day < first_seen[email]:
+                first_seen[email] = day
+
+reached: dict[str, dict[str, int]] = {}  # territory of the furthest step -> step -> people
+people: dict[str, dict] = {}
+n_suivi = 0
+for aid, tbls in sorted(tables.items()):
+    df = tbls.get("suivi")
+    if df is None:
+        continue
+    n_suivi += 1
+    for _, row in df.iterrows():
+        email = str(row["courriel"]).strip().lower()
+        step = ETAPE.get(fold(row["etape"]), fold(row["etape"]))
+        day = when(row["date"])
+        terr = T_REF[fold(row["territoire"])]
+        check(email in first_seen, f"{aid}/suivi: {email} absent des contacts et participants")
+        if email in first_seen:
+            check(day > first_seen[email], f"{aid}/suivi: {email} {step} avant le 1er contact")
+        check(day <= pd.Timestamp("2018-03-31"), f"{aid}/suivi: date après le 31/03/2018")
+        person = people.setdefault(email, {"rank": 0, "terr": terr, "abandon": False})
+        if step == "abandon":
+            person["abandon"] = True
+        elif STEPS.index(step) >= person["rank"]:
+            person["rank"], person["terr"] = STEPS.index(step), terr
+totals = {s: sum(p["rank"] >= i for p in people.values()) for i, s in enumerate(STEPS) if i}
+totals["abandon"] = sum(p["abandon"] for p in people.values())
+print(f"Suivi : {n_suivi} tables, {len(people)} personnes suivies, étapes atteintes {totals}")
+check(n_suivi >= 3, "suivi : au moins trois actions avec une table de suivi")
+check(
+    totals
+    == {
+        "rendez_vous": 40,
+        "visite_territoire": 20,
+        "accompagnement": 12,
+        "installation": 6,
+        "abandon": 8,
+    },
+    "suivi : 40 rendez-vous, 20 visites, 12 accompagnements, 6 installations, 8 abandons",
+)
+for p in people.values():
+    row = reached.setdefault(p["terr"], dict.fromkeys(STEPS[1:], 0))
+    for i, s in enumerate(STEPS[1:], start=1):
+        row[s] += p["rank"] >= i
+print("  par territoire :", {t: list(v.values()) for t, v in sorted(reached.items())})
+full = [t for t, v in reached.items() if min(v.values()) >= 3]
+small = [t for t, v in reached.items() if any(0 < n < 3 for n in v.values())]
+check(bool(full), "suivi : il faut un territoire avec au moins 3 personnes à chaque étape")
+check(len(small) >= 3, "suivi : il faut des territoires sous le seuil à certaines étapes")
+followed_returning = {e for e in people if e in {m.lower() for m in multi}}
+print(f"  dont personnes vues dans plusieurs actions : {len(followed_returning)}")
+check(len(followed_returning) >= 2, "suivi : des personnes revenues doivent être suivies")
 
 # --- no real person from the source note
 text = "\n".join(

@@ -195,6 +195,7 @@ TERRITOIRES = [
     ("grenoble-alpes-metropole", "Grenoble-Alpes Métropole", "urbain", "38"),
 ]
 T_NAME = {t[0]: t[1] for t in TERRITOIRES}
+T_ID = {t[1]: t[0] for t in TERRITOIRES}
 SALON_2016_TERRITOIRES = [
     "roannais",
     "pilat-rhodanien",
@@ -1833,6 +1834,8 @@ def action_2017_04() -> None:
 
 
 RETURNING: list[dict] = []
+SESSION_2017_05_PORTEURS: list[dict] = []
+SALON_2017_PORTEURS: list[dict] = []
 
 
 def session_porteurs_participants(
@@ -2009,6 +2012,11 @@ def action_2017_05() -> None:
         0.75,
     )
     write_csv(folder / "participants.csv", PART_HEADER, rows, sep=";")
+    SESSION_2017_05_PORTEURS.extend(
+        {"nom": r[0], "prenom": r[1], "courriel": r[2], "territoire": T_ID.get(r[10], "")}
+        for r in rows
+        if r[4] == "Porteur de projet"
+    )
     comments = [
         ("Bien plus interactif que ce que j'imaginais.", "+", None),
         (
@@ -2204,6 +2212,11 @@ def action_2017_06() -> None:
             )
     rng.shuffle(records)
     records.sort(key=lambda r: r[0])
+    SALON_2017_PORTEURS.extend(
+        {"nom": r[3], "prenom": r[4], "courriel": r[5], "territoire": T_ID[r[1]]}
+        for r in records
+        if r[2] == "Porteur de projet"
+    )
     wb = Workbook()
     ws = wb.active
     ws.title = "Contacts salon 2017"
@@ -2697,6 +2710,209 @@ propositions issues du hackathon.
     write_action(a, retour)
 
 
+# ============================================================================ follow-ups (suivi)
+
+# A separate generator: the follow-up tables are written last and must not change any
+# other file (the main ``rng`` sequence stays exactly as it was before they existed).
+srng = random.Random(20180331)
+SUIVI_CUTOFF = dt.date(2018, 3, 31)  # data "arrêtées au 31 mars 2018"
+STEP_ORDER = ["rendez_vous", "visite_territoire", "accompagnement", "installation"]
+# Plan of the invented journeys: (source, territory, furthest step, dropped out, people).
+# Per territory (appointment/visit/support/settled): roannais 10/6/4/3 shows a whole
+# funnel; centre-ardeche 9/5/3/1 and diois 7/4/3/2 have small settled counts;
+# beaujolais-vert, monts-du-pilat, pilat-rhodanien and the single follow-ups of beaujolais,
+# trieves, saint-felicien and val-de-drome are under the threshold, so the confidentiality
+# rules have work to do. Totals: 40 appointments, 20 visits, 12 supported, 6 settled,
+# 8 drop-outs (of about 250 project holders).
+SUIVI_PLAN = [
+    ("salon2016", "roannais", "installation", False, 2),
+    ("salon2016", "roannais", "accompagnement", False, 1),
+    ("salon2016", "roannais", "visite_territoire", False, 1),
+    ("salon2016", "roannais", "visite_territoire", True, 1),
+    ("salon2016", "roannais", "rendez_vous", True, 1),
+    ("salon2016", "roannais", "rendez_vous", False, 1),
+    ("salon2017", "roannais", "rendez_vous", False, 2),
+    ("salon2016", "centre-ardeche", "installation", False, 1),
+    ("salon2016", "centre-ardeche", "accompagnement", False, 1),
+    ("salon2016", "centre-ardeche", "accompagnement", True, 1),
+    ("salon2016", "centre-ardeche", "visite_territoire", False, 1),
+    ("salon2017", "centre-ardeche", "visite_territoire", False, 1),
+    ("salon2016", "centre-ardeche", "rendez_vous", False, 2),
+    ("salon2017", "centre-ardeche", "rendez_vous", True, 1),
+    ("salon2017", "centre-ardeche", "rendez_vous", False, 1),
+    ("salon2016", "diois", "installation", False, 2),
+    ("salon2016", "diois", "visite_territoire", True, 1),  # visits the Val de Drôme instead
+    ("salon2016", "diois", "rendez_vous", False, 1),
+    ("salon2017", "diois", "rendez_vous", False, 2),
+    ("salon2017", "beaujolais-vert", "accompagnement", False, 1),
+    ("salon2017", "beaujolais-vert", "visite_territoire", False, 2),
+    ("salon2017", "beaujolais-vert", "rendez_vous", False, 1),
+    ("session2017", "beaujolais-vert", "rendez_vous", True, 1),
+    ("salon2016", "monts-du-pilat", "accompagnement", False, 1),
+    ("salon2016", "monts-du-pilat", "rendez_vous", True, 1),
+    ("salon2017", "monts-du-pilat", "rendez_vous", False, 2),
+    ("salon2016", "pilat-rhodanien", "visite_territoire", True, 1),
+    ("salon2017", "pilat-rhodanien", "rendez_vous", False, 1),
+    ("salon2016", "beaujolais", "rendez_vous", False, 1),
+    ("salon2017", "trieves", "rendez_vous", False, 1),
+]
+# days after the previous step, per source: (appointment, visit, support, settling, drop-out)
+SUIVI_GAPS = {
+    "salon2016": ((14, 80), (25, 90), (30, 120), (120, 300), (30, 150)),
+    "salon2017": ((14, 60), (25, 70), (30, 90), (60, 90), (30, 90)),
+    "session2017": ((14, 45), (25, 60), (30, 90), (60, 90), (30, 90)),
+}
+SUIVI_START = {
+    "salon2016": dt.date(2016, 6, 16),
+    "salon2017": dt.date(2017, 6, 15),
+    "session2017": dt.date(2017, 5, 18),
+}
+ETAPES_TYPED = {
+    "premier_contact": ["Premier contact"],
+    "rendez_vous": ["Rendez-vous", "Rendez-vous", "RDV"],
+    "visite_territoire": ["Visite du territoire", "Visite"],
+    "accompagnement": ["Accompagnement"],
+    "installation": ["Installation", "Installation", "Installé"],
+    "abandon": ["Abandon", "Abandon", "Abandonne"],
+}
+
+
+def weekday(day: dt.date) -> dt.date:
+    """Appointments are on working days: a weekend date moves to the Monday."""
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+
+def journey_rows(person: dict, steps: list[tuple[str, dt.date, str]]) -> list[dict]:
+    return [
+        {"person": person, "etape": etape, "date": day, "territoire": terr}
+        for etape, day, terr in steps
+    ]
+
+
+def planned_journey(source: str, person: dict, furthest: str, dropped: bool) -> list[dict]:
+    gaps = SUIVI_GAPS[source]
+    day = SUIVI_START[source]
+    terr = person["territoire"]
+    steps = []
+    for i, etape in enumerate(STEP_ORDER[: STEP_ORDER.index(furthest) + 1]):
+        day = weekday(day + dt.timedelta(days=srng.randint(*gaps[i])))
+        steps.append((etape, day, terr))
+    if dropped:
+        day = weekday(day + dt.timedelta(days=srng.randint(*gaps[4])))
+        steps.append(("abandon", day, steps[-1][2]))
+    return journey_rows(person, steps)
+
+
+def write_suivi() -> dict[str, int]:
+    """Follow-up tables of the 2016 and 2017 stands and of the May 2017 Lyon session."""
+    returning_ids = {r["courriel"] for r in RETURNING} | {SESSION_2016_05["returning"]["courriel"]}
+    pools = {
+        "salon2016": [p for p in SALON_2016_PORTEURS if p["courriel"] not in returning_ids],
+        "salon2017": [p for p in SALON_2017_PORTEURS if p["courriel"] not in returning_ids],
+        "session2017": [p for p in SESSION_2017_05_PORTEURS if p["courriel"] not in returning_ids],
+    }
+    rows: dict[str, list[dict]] = {k: [] for k in pools}
+    used: set[str] = set()
+    for source, terr, furthest, dropped, n in SUIVI_PLAN:
+        candidates = [
+            p for p in pools[source] if p["territoire"] == terr and p["courriel"] not in used
+        ]
+        for person in srng.sample(candidates, n):
+            used.add(person["courriel"])
+            journey = planned_journey(source, person, furthest, dropped)
+            if source == "salon2016" and terr == "diois" and furthest == "visite_territoire":
+                for row in journey[1:]:
+                    row["territoire"] = "val-de-drome"  # went to see the neighbouring valley
+            rows[source].extend(journey)
+    # the stories of people seen in several actions
+    zoe, maxime, yannick = RETURNING[1], RETURNING[0], SESSION_2016_05["returning"]
+    rows["session2017"] += journey_rows(
+        zoe | {"territoire": "roannais"},
+        [
+            ("rendez_vous", dt.date(2017, 6, 8), "roannais"),
+            ("visite_territoire", dt.date(2017, 7, 6), "roannais"),
+            ("accompagnement", dt.date(2017, 9, 14), "roannais"),
+            ("installation", dt.date(2018, 2, 1), "roannais"),
+        ],
+    )
+    rows["session2017"] += journey_rows(
+        yannick,
+        [
+            ("rendez_vous", dt.date(2017, 6, 1), "diois"),
+            ("visite_territoire", dt.date(2017, 9, 21), "diois"),
+            ("accompagnement", dt.date(2017, 12, 5), "diois"),
+        ],
+    )
+    rows["salon2016"] += journey_rows(
+        maxime, [("rendez_vous", dt.date(2016, 9, 12), "saint-felicien")]
+    )
+    # a second appointment for a few people, and first calls logged by two territories
+    for source, extra in (("salon2016", 2), ("salon2017", 1)):
+        rdv_only = sorted(
+            {r["person"]["courriel"] for r in rows[source]}
+            - {r["person"]["courriel"] for r in rows[source] if r["etape"] != "rendez_vous"}
+        )
+        for email in srng.sample(rdv_only, extra):
+            first = next(r for r in rows[source] if r["person"]["courriel"] == email)
+            again = weekday(first["date"] + dt.timedelta(days=srng.randint(14, 40)))
+            rows[source].append(first | {"date": again})
+    for person in srng.sample(
+        sorted(
+            {r["person"]["courriel"]: r["person"] for r in rows["salon2017"]}.values(),
+            key=lambda p: p["courriel"],
+        ),
+        2,
+    ):
+        day = weekday(SUIVI_START["salon2017"] + dt.timedelta(days=srng.randint(4, 9)))
+        rows["salon2017"].append(
+            {
+                "person": person,
+                "etape": "premier_contact",
+                "date": day,
+                "territoire": person["territoire"],
+            }
+        )
+    counts: dict[str, int] = {}
+    files = {
+        "salon2016": ("2016-06-salon-entrepreneurs-lyon", ";", "utf-8-sig", "%d/%m/%Y", True),
+        "salon2017": ("2017-06-salon-entrepreneurs-lyon", ",", "utf-8", "%Y-%m-%d", False),
+        "session2017": ("2017-05-session-vivre-travailler-lyon", ";", "utf-8", "%d/%m/%Y", False),
+    }
+    for source, (action_id, sep, encoding, date_format, names) in files.items():
+        table = sorted(
+            rows[source],
+            key=lambda r: (r["date"], r["person"]["nom"], r["person"]["prenom"], r["etape"]),
+        )
+        assert all(r["date"] <= SUIVI_CUTOFF for r in table), source
+        out = []
+        for r in table:
+            p = r["person"]
+            email = p.get("courriel_typed", p["courriel"])
+            if srng.random() < 0.05:
+                email = email.upper()  # typed with caps lock: still the same person
+            terr = r["territoire"]
+            out.append(
+                [
+                    email,
+                    p["nom"],
+                    p["prenom"],
+                    r["date"].strftime(date_format),
+                    srng.choice(ETAPES_TYPED[r["etape"]]),
+                    T_NAME[terr] if names and srng.random() < 0.8 else terr,
+                ]
+            )
+        write_csv(
+            ACTIONS / action_id / "suivi.csv",
+            ["Courriel", "Nom", "Prénom", "Date", "Étape", "Territoire"],
+            out,
+            sep=sep,
+            encoding=encoding,
+            crlf=source == "salon2016",
+        )
+        counts[action_id] = len(out)
+    return counts
+
+
 # ============================================================================ main
 
 
@@ -2725,6 +2941,7 @@ def main() -> None:
     action_2017_11()
     action_2017_12_cancelled()
     action_2018_04_planned()
+    suivi = write_suivi()
 
     print("Espace de travail d'exemple écrit dans", DATA)
     print("Nom cité dans un commentaire (2016-05) :", SESSION_2016_05["name_in_comment"])
@@ -2739,6 +2956,7 @@ def main() -> None:
     r16 = SESSION_2016_05["returning"]
     print("   (session 2016-05 -> 2017-05)", r16["prenom"], r16["nom"], r16["courriel"])
     print("Salon 2017 :", SALON_2017_COUNTS)
+    print("Suivi des porteurs (lignes) :", suivi)
 
 
 if __name__ == "__main__":
