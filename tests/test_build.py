@@ -170,9 +170,12 @@ def test_rebuild_is_cached_deterministic_and_incremental(tmp_path, capsys):
     assert not {f"actions/{SESSION_2016}", f"actions/{PRO_2016}"} & rebuilt
     assert not any(j.startswith("fiches/") and j != "fiches/salon" for j in rebuilt)
     ws = load_workspace(workspace)
-    unrelated = {f"territoires/{t}" for t in ws.territoires} - {
-        f"territoires/{t}" for t in ws.action(SALON_2016).territoires
-    }
+    named = set(ws.action(SALON_2016).territoires)
+    for table in ws.tables(SALON_2016).values():
+        for column in ("territoire", "territoire_vise"):
+            if column in table.columns:
+                named |= set(table[column].dropna())
+    unrelated = {f"territoires/{t}" for t in ws.territoires} - {f"territoires/{t}" for t in named}
     assert not unrelated & rebuilt
     assert len(rebuilt) < len(everything)
 

@@ -127,10 +127,112 @@ def method_sheet():
     return _notebook(cells)
 
 
+def annual_review():
+    params = new_code_cell(
+        "# Paramètres (remplacés par « vccap build » ou « papermill -p »)\n"
+        'workspace = "data"\n'
+        "annee = 2016"
+    )
+    params.metadata["tags"] = ["parameters"]
+    sections = [
+        (
+            "## Les actions de l'année\n\nCe qui était enregistré pour l'année : actions "
+            "réalisées, encore prévues ou annulées.",
+            "revue.actions_vs_prevu()",
+        ),
+        (
+            "## Les résultats par type d'action\n\nLes indicateurs clés de chaque type, "
+            "additionnés sur les actions réalisées de l'année.",
+            "revue.totaux_par_type()",
+        ),
+        ("## Les territoires engagés", "revue.territoires()"),
+        ("## Les structures impliquées", "revue.structures()"),
+        (
+            "## Le réseau ville-campagne\n\nLes territoires et les structures qui ont agi "
+            "ensemble depuis le début de la démarche.",
+            "revue.reseau()",
+        ),
+        (
+            "## Les parcours des porteurs de projet\n\nCe que sont devenues les personnes "
+            "rencontrées pour la première fois dans l'année.",
+            "revue.parcours()",
+        ),
+        (
+            "## Les quatre principes de la démarche\n\nCe que l'année montre de chacun : "
+            "réseau, extensif, apprenant, transfert.",
+            "revue.principes()",
+        ),
+        ("## Note de méthode", "revue.note_methode()"),
+    ]
+    cells = [
+        new_markdown_cell(
+            "<!-- Modèle de bilan annuel vccap. Exécuter toutes les cellules pour le bilan de "
+            "l'année choisie dans la cellule de paramètres. -->"
+        ),
+        params,
+        new_code_cell(
+            "from vccap.review import AnnualReview\n\n"
+            "revue = AnnualReview.load(workspace, annee)\n"
+            "revue.entete()"
+        ),
+    ]
+    for heading, call in sections:
+        cells += [new_markdown_cell(heading), new_code_cell(call)]
+    cells.append(summary_cell("revue.resume_site()"))
+    return _notebook(cells)
+
+
+def territory_profile():
+    params = new_code_cell(
+        "# Paramètres (remplacés par « vccap build » ou « papermill -p »)\n"
+        'workspace = "data"\n'
+        'territoire = "diois"'
+    )
+    params.metadata["tags"] = ["parameters"]
+    sections = [
+        ("## Les actions du territoire", "territoire_page.actions()"),
+        (
+            "## Les contacts reçus\n\nLes personnes venues parler au territoire sur les stands "
+            "communs.",
+            "territoire_page.contacts()",
+        ),
+        ("## D'où viennent ces personnes", "territoire_page.origines()"),
+        (
+            "## Ce que sont devenus les porteurs de projet\n\nL'étape la plus avancée de leur "
+            "parcours, d'après les données de suivi.",
+            "territoire_page.devenir()",
+        ),
+        (
+            "## Le territoire dans le réseau\n\nLes territoires et les structures avec qui il "
+            "a agi, en ville comme à la campagne.",
+            "territoire_page.reseau()",
+        ),
+        ("## Note de méthode", "territoire_page.note_methode()"),
+    ]
+    cells = [
+        new_markdown_cell(
+            "<!-- Modèle de page territoire vccap. Exécuter toutes les cellules pour le "
+            "territoire choisi dans la cellule de paramètres. -->"
+        ),
+        params,
+        new_code_cell(
+            "from vccap.territory import TerritoryProfile\n\n"
+            "territoire_page = TerritoryProfile.load(workspace, territoire)\n"
+            "territoire_page.entete()"
+        ),
+    ]
+    for heading, call in sections:
+        cells += [new_markdown_cell(heading), new_code_cell(call)]
+    cells.append(summary_cell("territoire_page.resume_site()"))
+    return _notebook(cells)
+
+
 #: Every notebook template: file name -> function building it. Add new templates here.
 NOTEBOOKS = {
     "action_report.ipynb": action_report,
     "method_sheet.ipynb": method_sheet,
+    "annual_review.ipynb": annual_review,
+    "territory_profile.ipynb": territory_profile,
 }
 
 

@@ -38,6 +38,7 @@ PACKAGE_DIR = Path(vccap.__file__).resolve().parent
 STATE_DIR = ".vccap"
 KERNEL_NAME = "python3"
 SUMMARY_MIME = "application/vnd.vccap.summary+json"
+PEOPLE_TABLES = ("participants", "contacts", "suivi")
 WORKSPACE_FILES = ("demarche.yml", "territoires.csv", "structures.csv", "types_action.yml")
 
 
@@ -364,7 +365,20 @@ def plan(
     ]
     jobs: list[Job] = []
 
-    def add(kind: str, key: str, title: str, breadcrumb, fictitious: bool, related) -> None:
+    # Journeys follow people across every action: pages showing them (annual reviews,
+    # territory pages) read the people tables of all actions, whatever their year.
+    people = hashlib.sha256()
+    for action in ws.actions.values():
+        for kind in PEOPLE_TABLES:
+            path = action.files.get(kind)
+            if path is not None:
+                item = scans.get(path.relative_to(ws.root).as_posix())
+                people.update(path.name.encode() + (item.sha if item else "").encode())
+    people_digest = people.hexdigest()
+
+    def add(
+        kind: str, key: str, title: str, breadcrumb, fictitious: bool, related, extra: str = ""
+    ) -> None:
         spec = PAGE_KINDS[kind]
         template = templates / spec.template
         if not template.exists():
@@ -373,7 +387,7 @@ def plan(
         digest = common.copy()
         digest.update(_sha256_bytes(template.read_bytes()).encode())
         digest.update(json.dumps(params, sort_keys=True).encode())
-        digest.update(_files_digest(ws, scans, related).encode())
+        digest.update(_files_digest(ws, scans, related).encode() + extra.encode())
         jobs.append(
             Job(
                 id=f"{spec.folder}/{key}",
@@ -428,6 +442,7 @@ def plan(
             [(str(year), f"index.html#annee-{year}"), (f"Bilan de l'année {year}", None)],
             any(ws.actions[a].fictive for a in related),
             related,
+            extra=people_digest,
         )
     mentions: dict[str, set[str]] = {}
     for action in ws.actions.values():
@@ -447,6 +462,7 @@ def plan(
             [("Territoires", "index.html#territoires"), (territory.nom, None)],
             any(ws.actions[a].fictive for a in related),
             related,
+            extra=people_digest,
         )
     return jobs
 
@@ -880,8 +896,9 @@ def _overview(ws: Workspace, summaries: dict[str, Any], built: set[str]) -> dict
         "titre": "Vue d'ensemble",
         "entetes": ["Année", *headers],
         "lignes": rows,
-        "note": "Chiffres cumulés de chaque année ; les effectifs inférieurs au seuil de "
-        "confidentialité ne sont pas publiés.",
+        "note": "Chiffres de chaque année ; liens : cumul depuis le début de la démarche ; "
+        "installations : porteurs de projet rencontrés dans l'année et installés depuis, d'après "
+        "le suivi. Les effectifs inférieurs au seuil de confidentialité ne sont pas publiés.",
     }
 
 

@@ -87,6 +87,17 @@ class UnknownType(VccapError):
 
 
 @dataclass(eq=False)
+class UnknownTerritory(VccapError):
+    """A territory id that territoires.csv does not hold."""
+
+    territoire_id: str
+    known: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.territoire_id)
+
+
+@dataclass(eq=False)
 class SecretKeyError(VccapError):
     """The pseudonymisation key cannot be created or read."""
 

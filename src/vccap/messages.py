@@ -12,6 +12,7 @@ from vccap.errors import (
     JobFailed,
     SecretKeyError,
     UnknownAction,
+    UnknownTerritory,
     UnknownType,
     VccapError,
     WorkspaceNotFound,
@@ -97,6 +98,12 @@ def format_error(exc: VccapError) -> str:
         return (
             f"Type d'action inconnu : « {exc.type_id} ». Types du catalogue : "
             f"{', '.join(exc.known)}."
+        )
+    if isinstance(exc, UnknownTerritory):
+        known = ", ".join(exc.known) if exc.known else "aucun"
+        return (
+            f"Territoire inconnu : « {exc.territoire_id} ». Territoires de territoires.csv : "
+            f"{known}."
         )
     if isinstance(exc, SecretKeyError):
         reasons = {

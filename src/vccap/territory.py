@@ -1,0 +1,618 @@
+"""What the territory-profile notebook calls: one territory's page.
+
+A territory's page gathers the actions it joined, the contacts it received on the shared
+stands (by action, by profile, by origin), what became of the project holders whose first
+contact was with it (:mod:`vccap.journeys`), and its ties in the cooperation network
+(:mod:`vccap.network`). Each public method of :class:`TerritoryProfile` returns a displayable,
+as in :mod:`vccap.report` and :mod:`vccap.review`.
+
+Privacy
+-------
+* **Contacts** are counted only at the actions whose learning report publishes this
+  territory's count on its own (:func:`published_contacts` repeats the report's protection).
+  Where the report grouped the territory with others, its contacts there are left out of
+  every figure of this page (total, profile, origin): otherwise the page total minus the
+  published counts would give back the grouped value.
+* **Breakdowns** (profile, origin) go through :func:`vccap.privacy.protect_counts`.
+* **Journeys** use one table for every territory, :func:`vccap.journeys.funnel` by
+  territory of first contact, so that each page shows its row of a table protected as a
+  whole (small territories are grouped and their page says so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from vccap import fmt, journeys, network, privacy
+from vccap.build import SUMMARY_MIME
+from vccap.errors import InvalidWorkspace, UnknownTerritory
+from vccap.report import (
+    FICTITIOUS_NOTICE,
+    GROUPED,
+    Bundle,
+    Html,
+    Items,
+    _esc,
+    label,
+    labels,
+    render,
+    resolve_workspace,
+)
+from vccap.review import (
+    NODE_GROUPS,
+    breakdown_items,
+    data_table,
+    funnel_items,
+    heading,
+    link,
+    node_group,
+    note,
+    plural,
+    protect,
+    shown,
+    table,
+    type_label,
+)
+from vccap.sheet import CATEGORIES
+from vccap.workspace import Action, Territoire, Workspace, load_workspace
+
+FUNNEL_BY = "territoire_premier_contact"
+
+
+def unknown_territory(ws: Workspace, territoire: str) -> UnknownTerritory:
+    """The error for an id that territoires.csv does not hold."""
+    return UnknownTerritory(str(territoire), sorted(ws.territoires))
+
+
+def published_contacts(ws: Workspace, action_id: str) -> dict[str, int]:
+    """Contacts per territory id exactly as the action's report publishes them on their own.
+
+    Mirrors :meth:`vccap.report.ActionReport.graphique_territoires`: counts by territory
+    name, protected with :func:`vccap.privacy.protect_counts`; territories grouped in
+    "Autres (regroupés)" are absent from the result.
+    """
+    contacts = ws.tables(action_id).get("contacts")
+    if contacts is None or contacts.empty or "territoire" not in contacts.columns:
+        return {}
+    names = {t.id: t.nom for t in ws.territoires.values()}
+    series = contacts["territoire"].map(names).map(lambda v: label("territoire", v))
+    counts = series.value_counts(sort=True).drop(labels=["Non renseigné"], errors="ignore")
+    protected = privacy.protect_counts(counts, ws.seuil, other_label=GROUPED)
+    by_name = dict(zip(protected.table["categorie"], protected.table["effectif"], strict=True))
+    return {tid: int(by_name[name]) for tid, name in names.items() if name in by_name}
+
+
+@dataclass
+class TerritoryProfile:
+    ws: Workspace
+    territoire: Territoire
+    joined: list[Action] = field(default_factory=list)  # realised, took part
+    others: list[Action] = field(default_factory=list)  # planned / cancelled naming it
+    wished: list[Action] = field(default_factory=list)  # realised, named as territoire_vise
+    masking: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, workspace: str | Path, territoire: str) -> TerritoryProfile:
+        """The page of ``territoire`` (an id of territoires.csv).
+
+        Raises :class:`~vccap.errors.UnknownTerritory` for an unknown id.
+        """
+        ws = load_workspace(resolve_workspace(workspace))
+        t = ws.territoires.get(str(territoire))
+        if t is None:
+            raise unknown_territory(ws, territoire)
+        profile = cls(ws, t)
+        key = profile.key
+        for action in ws.actions.values():
+            if action.statut == "realisee":
+                members, _ = network.action_participants(ws, action)
+                if key in members:
+                    profile.joined.append(action)
+                elif profile._wished_at(action):
+                    profile.wished.append(action)
+            elif t.id in action.territoires:
+                profile.others.append(action)
+        return profile
+
+    # -- data ------------------------------------------------------------------------
+
+    @property
+    def seuil(self) -> int:
+        return self.ws.seuil
+
+    @property
+    def key(self) -> str:
+        return network.node_key(network.TERRITOIRE, self.territoire.id)
+
+    @property
+    def nom(self) -> str:
+        return self.territoire.nom
+
+    @property
+    def fictive(self) -> bool:
+        return any(a.fictive for a in [*self.joined, *self.others])
+
+    def _wished_at(self, action: Action) -> bool:
+        try:
+            df = self.ws.tables(action.id).get("participants") if action.files else None
+        except InvalidWorkspace:
+            return False
+        return bool(
+            df is not None
+            and "territoire_vise" in df.columns
+            and (df["territoire_vise"] == self.territoire.id).any()
+        )
+
+    def _page(self, action: Action) -> str | None:
+        if action.statut != "realisee" or self.ws.problems_of(action.id):
+            return None
+        return f"../actions/{action.id}.html"
+
+    @cached_property
+    def contact_sets(self) -> tuple[list[tuple[Action, pd.DataFrame]], list[Action]]:
+        """Contacts received at actions where the report shows this territory's count, and
+        the actions where its count is grouped with other territories'."""
+        kept, grouped = [], []
+        for action in self.joined:
+            try:
+                tables = self.ws.tables(action.id) if action.files else {}
+                published = published_contacts(self.ws, action.id)
+            except InvalidWorkspace:
+                continue
+            df = tables.get("contacts")
+            if df is None or "territoire" not in df.columns:
+                continue
+            mine = df[df["territoire"] == self.territoire.id]
+            if mine.empty:
+                continue
+            if self.territoire.id in published:
+                kept.append((action, mine))
+            else:
+                grouped.append(action)
+        return kept, grouped
+
+    @property
+    def contacts_frame(self) -> pd.DataFrame:
+        kept, _ = self.contact_sets
+        if not kept:
+            return pd.DataFrame()
+        return pd.concat([df.assign(_action=a.id) for a, df in kept], ignore_index=True)
+
+    @cached_property
+    def graph(self) -> nx.Graph:
+        return network.build_network(self.ws)
+
+    @cached_property
+    def funnel_table(self) -> pd.DataFrame:
+        """The protected funnel of every territory (one table for all territory pages)."""
+        j = journeys.journeys(journeys.events(self.ws))
+        if j.empty:
+            return pd.DataFrame(columns=[FUNNEL_BY, *journeys.FUNNEL_COLUMNS])
+        return journeys.funnel(j, by=FUNNEL_BY, threshold=self.seuil)
+
+    @property
+    def funnel_row(self) -> dict[str, Any] | None:
+        """This territory's row of :attr:`funnel_table` (None: nobody, or grouped)."""
+        table = self.funnel_table
+        row = table[table[FUNNEL_BY] == self.territoire.id]
+        return None if row.empty else row.iloc[0].to_dict()
+
+    @property
+    def grouped_in_funnel(self) -> bool:
+        return self.territoire.id in self.funnel_table.attrs.get("groupes_regroupes", [])
+
+    def _contacts_total(self) -> int | None:
+        df = self.contacts_frame
+        return privacy.safe_count(len(df), self.seuil) if len(df) else 0
+
+    # -- sections ----------------------------------------------------------------------
+
+    def entete(self) -> Html:
+        """Name, milieu, département, structures based there, key figures."""
+        t = self.territoire
+        here = [s for s in self.ws.structures.values() if s.territoire == t.id]
+        G = self.graph
+        partners = list(G.neighbors(self.key)) if self.key in G else []
+        urban = [
+            n for n in partners if network.is_urban_rural(G, self.key, n)
+        ]  # ties to the other side
+        contacts = self._contacts_total()
+        kept, grouped = self.contact_sets
+        contacts_label = "Contacts reçus sur les stands"
+        contacts_value = shown(contacts)
+        if grouped and not kept:
+            contacts_value = "non publié"
+        elif grouped:
+            contacts_label += " (actions où leur nombre est publié)"
+        cards = [
+            {
+                "libelle": "Actions réalisées avec la démarche",
+                "valeur": fmt.nombre(len(self.joined)),
+            },
+            {"libelle": contacts_label, "valeur": contacts_value},
+            {"libelle": "Partenaires dans le réseau", "valeur": fmt.nombre(len(partners))},
+            {"libelle": "dont liens ville-campagne", "valeur": fmt.nombre(len(urban))},
+        ]
+        return render(
+            "territoire_entete.html.j2",
+            nom=t.nom,
+            milieu=label("milieu", t.milieu),
+            departement=label("departement", t.departement) if t.departement else "non renseigné",
+            structures=[s.nom for s in here],
+            depuis=min((a.annee for a in self.joined if a.annee), default=None),
+            cartes=cards,
+            fictive=self.fictive,
+            notice=FICTITIOUS_NOTICE,
+            source=self.ws.demarche.source,
+        )
+
+    def actions(self) -> Items:
+        """The actions the territory joined (action.yml or tables), and those planned."""
+        if not self.joined and not self.others:
+            return Items(
+                [
+                    note(
+                        "Aucune action enregistrée : ce territoire ne figure encore dans aucune "
+                        "action de la démarche (ni dans un action.yml, ni dans un tableau de "
+                        "participants, de contacts ou d'événements)."
+                    )
+                ]
+            )
+        items: list[Any] = []
+        if self.joined:
+            rows = []
+            for a in self.joined:
+                detail = (
+                    None
+                    if self.territoire.id in a.territoires
+                    else "présent parmi les participants, contacts ou événements"
+                )
+                rows.append(
+                    [
+                        link(a.titre, self._page(a), detail),
+                        type_label(self.ws, a.type),
+                        fmt.periode(a.date_debut, a.date_fin),
+                        a.lieu or "—",
+                    ]
+                )
+            years = sorted({a.annee for a in self.joined if a.annee})
+            items.append(
+                Html(
+                    "<p>"
+                    + _esc(
+                        f"{self.nom} a pris part à "
+                        f"{plural(len(self.joined), 'action réalisée', 'actions réalisées')} "
+                        f"de la démarche ({', '.join(str(y) for y in years)})."
+                    )
+                    + "</p>"
+                )
+            )
+            items.append(
+                table(
+                    "Actions réalisées auxquelles le territoire a pris part",
+                    [
+                        ("Action", False),
+                        ("Type", False),
+                        ("Dates", False),
+                        ("Lieu", False),
+                    ],
+                    rows,
+                )
+            )
+        else:
+            items.append(note("Aucune action réalisée à ce jour avec ce territoire."))
+        if self.others:
+            items.append(
+                table(
+                    "Actions prévues ou annulées qui associent le territoire",
+                    [("Action", False), ("Type", False), ("Dates", False), ("Statut", False)],
+                    [
+                        [
+                            link(a.titre),
+                            type_label(self.ws, a.type),
+                            fmt.periode(a.date_debut, a.date_fin),
+                            label("statut", a.statut),
+                        ]
+                        for a in self.others
+                    ],
+                )
+            )
+        if self.wished:
+            items.append(
+                note(
+                    "Des porteurs de projet ont aussi désigné ce territoire comme lieu "
+                    "d'installation souhaité lors de : "
+                    + ", ".join(a.titre for a in self.wished)
+                    + "."
+                )
+            )
+        return Items(items)
+
+    def contacts(self) -> Items:
+        """Contacts received on the shared stands: by action and by profile (protected)."""
+        kept, grouped = self.contact_sets
+        if not kept and not grouped:
+            return Items(
+                [
+                    note(
+                        "Aucun contact reçu : le territoire n'apparaît dans aucun tableau de "
+                        "contacts (les contacts sont recueillis sur les stands communs et les "
+                        "événements régionaux)."
+                    )
+                ]
+            )
+        items: list[Any] = []
+        if kept:
+            df = self.contacts_frame
+            total = len(df)
+            by_action = pd.Series({a.titre: len(mine) for a, mine in kept})
+            items.append(
+                Html(
+                    "<p>"
+                    + _esc(
+                        f"{plural(total, 'contact reçu', 'contacts reçus')} sur "
+                        f"{plural(len(kept), 'action', 'actions')}."
+                    )
+                    + "</p>"
+                )
+            )
+            rows = [
+                [
+                    link(a.titre, self._page(a)),
+                    fmt.periode(a.date_debut, a.date_fin),
+                    fmt.nombre(len(mine)),
+                ]
+                for a, mine in kept
+            ]
+            items.append(
+                table(
+                    "Contacts reçus à chaque action",
+                    [("Action", False), ("Dates", False), ("Contacts", True)],
+                    rows,
+                    pied=["Total", "", fmt.nombre(int(by_action.sum()))],
+                )
+            )
+            b = protect(
+                df["profil"].map(lambda v: label("profil", v)).value_counts(),
+                self.seuil,
+                "Profil des contacts reçus",
+                "contacts",
+            )
+            if b.masked:
+                self.masking.append(f"profil des contacts ({plural(b.masked, 'catégorie')})")
+            items.append(breakdown_items(b, self.seuil, value_title="Contacts"))
+        if grouped:
+            items.append(
+                note(
+                    "Non détaillés ici, car trop peu nombreux pour être publiés séparément "
+                    "(regroupés avec ceux d'autres territoires dans le bilan de l'action) : "
+                    "les contacts reçus lors de " + ", ".join(a.titre for a in grouped) + "."
+                )
+            )
+            self.masking.append(
+                f"contacts de {plural(len(grouped), 'action')} non détaillés (effectif faible)"
+            )
+        return Items(items)
+
+    def origines(self) -> Items:
+        """Where the contacts came from: département of their postcode (protected)."""
+        df = self.contacts_frame
+        if df.empty:
+            return Items([note("Pas de contact publié : pas d'origine à présenter.")])
+        if "departement" not in df.columns or df["departement"].isna().all():
+            return Items([note("Les codes postaux des contacts n'ont pas été recueillis.")])
+        known = labels()["departement"]
+        dep = df["departement"].dropna().astype(str)
+        names = dep.map(lambda d: label("departement", d) if d in known else "Autres départements")
+        b = protect(
+            names.value_counts(), self.seuil, "Origine géographique des contacts", "contacts"
+        )
+        if b.masked:
+            self.masking.append(f"origine des contacts ({plural(b.masked, 'catégorie')})")
+        missing = int(df["departement"].isna().sum())
+        items: list[Any] = [breakdown_items(b, self.seuil, value_title="Contacts")]
+        if missing:
+            items.append(
+                note(
+                    f"Code postal non renseigné : {shown(privacy.safe_count(missing, self.seuil))} "
+                    "contacts, non comptés ci-dessus."
+                )
+            )
+        return Items(items)
+
+    def devenir(self) -> Items:
+        """What became of the project holders whose first contact was with the territory."""
+        row = self.funnel_row
+        population = (
+            "Porteurs de projet dont le premier contact avec la démarche s'est fait avec "
+            f"{self.nom} (contact sur un stand, ou territoire visé lors d'une session)"
+        )
+        if row is None:
+            if self.grouped_in_funnel:
+                self.masking.append("parcours des porteurs (territoire regroupé)")
+                return Items(
+                    [
+                        note(
+                            "Trop peu de porteurs de projet ont eu leur premier contact avec "
+                            "ce territoire pour que leur parcours soit publié séparément : il "
+                            "est regroupé avec celui d'autres territoires."
+                        )
+                    ]
+                )
+            return Items(
+                [note("Aucun porteur de projet n'a eu son premier contact avec ce territoire.")]
+            )
+        masked = [s for s in journeys.FUNNEL_COLUMNS if pd.isna(row[s])]
+        if masked:
+            self.masking.append(
+                f"parcours des porteurs ({plural(len(masked), 'étape')} masquée"
+                f"{'s' if len(masked) > 1 else ''})"
+            )
+        return Items(
+            [
+                Html(f"<p>{_esc(population)}, suivis sous pseudonyme.</p>"),
+                funnel_items(
+                    row,
+                    f"Jusqu'où sont allés les porteurs rencontrés par {self.nom}",
+                    "porteurs de projet",
+                    self.seuil,
+                ),
+            ]
+        )
+
+    def reseau(self) -> Items:
+        """The territories and structures it worked with, urban or rural."""
+        G = self.graph
+        here = [s for s in self.ws.structures.values() if s.territoire == self.territoire.id]
+        items: list[Any] = []
+        if self.key not in G:
+            items.append(
+                note(
+                    "Le territoire n'a encore pris part à aucune action réalisée : il n'a pas "
+                    "de lien dans le réseau de coopération."
+                )
+            )
+        else:
+            ties = network.ties_table(G, nodes=[self.key])
+            rows = []
+            for r in ties.to_dict("records"):
+                other = "b" if r["noeud_a"] == self.key else "a"
+                kind = r[f"nature_{other}"]
+                node = G.nodes[r[f"noeud_{other}"]]
+                name = r[f"nom_{other}"]
+                group = node_group(G, r[f"noeud_{other}"])
+                rows.append(
+                    (
+                        not r["ville_campagne"],
+                        kind != network.TERRITOIRE,
+                        -r["nb_actions"],
+                        name,
+                        [
+                            link(name, f"{node['id']}.html")
+                            if kind == network.TERRITOIRE
+                            else name,
+                            "Territoire"
+                            if kind == network.TERRITOIRE
+                            else CATEGORIES.get(node.get("categorie", ""), "Structure"),
+                            label("milieu", r[f"milieu_{other}"]),
+                            "oui" if r["ville_campagne"] else "non",
+                            fmt.nombre(r["nb_actions"]),
+                            str(r["premiere_annee"]),
+                        ],
+                        group,
+                    )
+                )
+            rows.sort(key=lambda x: x[:4])
+            n_terr = sum(1 for r in rows if not r[1])
+            n_struct = len(rows) - n_terr
+            n_ur = sum(1 for r in rows if not r[0])
+            other_side = "urbains" if self.territoire.milieu != network.URBAN else "ruraux"
+            text = (
+                f"{self.nom} a travaillé avec "
+                f"{plural(n_terr, 'autre territoire', 'autres territoires')} et "
+                f"{plural(n_struct, 'structure')}, dont {fmt.nombre(n_ur)} acteurs {other_side} "
+                "(liens ville-campagne)."
+            )
+            items.append(Html(f"<p>{_esc(text)}</p>"))
+            groups = {legend: 0 for legend, _ in NODE_GROUPS.values()}
+            for r in rows:
+                groups[r[5]] = groups.get(r[5], 0) + 1
+            groups = {g: n for g, n in groups.items() if n}
+            items.append(
+                table(
+                    f"Les partenaires de {self.nom}, selon leur nature et leur milieu",
+                    [("Partenaires", False), ("Nombre", True)],
+                    [[g, fmt.nombre(n)] for g, n in groups.items()],
+                )
+            )
+            items.append(
+                data_table(
+                    "",
+                    f"Les partenaires de {self.nom} (actions réalisées en commun)",
+                    [
+                        ("Partenaire", False),
+                        ("Nature", False),
+                        ("Milieu", False),
+                        ("Ville-campagne", False),
+                        ("Actions communes", True),
+                        ("Depuis", False),
+                    ],
+                    [r[4] for r in rows],
+                    resume=f"Voir les {fmt.nombre(len(rows))} partenaires, un par un",
+                    note="Deux acteurs sont liés quand ils ont pris part à une même action "
+                    "réalisée (action.yml, tableaux de participants, de contacts ou "
+                    "d'événements).",
+                )
+            )
+        if here:
+            items.append(heading("Les structures implantées sur le territoire"))
+            rows = []
+            for s in here:
+                key = network.node_key(network.STRUCTURE, s.id)
+                acts = G.nodes[key]["actions"] if key in G else []
+                rows.append(
+                    [
+                        s.nom,
+                        CATEGORIES.get(s.categorie, s.categorie),
+                        plural(len(acts), "action réalisée", "actions réalisées")
+                        if acts
+                        else "aucune action réalisée",
+                    ]
+                )
+            items.append(
+                table(
+                    f"Structures de structures.csv rattachées à {self.nom}",
+                    [("Structure", False), ("Catégorie", False), ("Participation", False)],
+                    rows,
+                )
+            )
+        return Items(items)
+
+    def note_methode(self) -> Html:
+        points = [
+            "Actions : actions réalisées où le territoire figure dans action.yml ou dans les "
+            "tableaux de participants, de contacts ou d'événements.",
+            "Contacts : lignes des tableaux de contacts des stands dont la colonne territoire "
+            "désigne ce territoire, seulement pour les actions dont le bilan publie ce nombre "
+            "séparément.",
+            "Parcours : porteurs de projet suivis sous pseudonyme dont le premier contact s'est "
+            "fait avec le territoire ; le tableau des parcours par territoire est protégé dans "
+            "son ensemble (les territoires trop petits sont regroupés).",
+        ]
+        return render(
+            "revue_note.html.j2",
+            points=points,
+            seuil=self.seuil,
+            masked=list(dict.fromkeys(self.masking)),
+            fictive=self.fictive,
+            notice=FICTITIOUS_NOTICE,
+            source=self.ws.demarche.source,
+        )
+
+    def resume_site(self) -> Bundle:
+        """Machine-readable summary for the site index (``detail`` beside the link)."""
+        n = len(self.joined)
+        if n == 0 and not self.others:
+            detail = "aucune action enregistrée"
+        elif n == 0:
+            detail = "aucune action réalisée, " + plural(
+                len(self.others), "action prévue ou annulée", "actions prévues ou annulées"
+            )
+        else:
+            detail = plural(n, "action")
+            contacts = self._contacts_total()
+            if contacts:
+                detail += ", " + plural(contacts, "contact")
+        payload = {
+            "detail": detail,
+            "territoire": self.territoire.id,
+            "actions": [a.id for a in self.joined],
+            "contacts": self._contacts_total(),
+        }
+        return Bundle({SUMMARY_MIME: payload, "text/plain": detail})
