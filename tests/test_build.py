@@ -58,6 +58,10 @@ def test_every_realised_action_has_a_page(example_site):
 def test_facts_on_the_pages(example_site):
     salon = (example_site / "actions" / f"{SALON_2016}.html").read_text(encoding="utf-8")
     assert '<span class="valeur">94</span>' in salon and '<span class="valeur">41</span>' in salon
+    index = (example_site / "index.html").read_text(encoding="utf-8")
+    assert '<dt class="libelle">Porteurs de projet conseillés sur le stand</dt>' in index
+    assert '<dd class="valeur">94</dd>' in index and '<dd class="valeur">41</dd>' in index
+    assert "vccap-summary" not in salon and "application/vnd.vccap.summary" not in salon
     session = (example_site / "actions" / f"{SESSION_2016}.html").read_text(encoding="utf-8")
     assert (
         '<span class="valeur">25</span>' in session and '<span class="valeur">6</span>' in session

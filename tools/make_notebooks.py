@@ -65,6 +65,7 @@ def action_report():
             new_code_cell("rapport.comparaison()"),
             new_markdown_cell("## Note de méthode"),
             new_code_cell("rapport.note_methode()"),
+            summary_cell("rapport.resume_site()"),
         ]
     )
 

@@ -617,6 +617,26 @@ class ActionReport:
             notice=FICTITIOUS_NOTICE,
         )
 
+    def resume_site(self) -> Bundle:
+        """The action's key figures for the site index (a hidden summary cell)."""
+        from vccap.build import SUMMARY_MIME
+
+        spec = self.ws.types.get(self.action.type)
+        chiffres = []
+        for key in spec.indicateurs_cles if spec else []:
+            value = self.values.get(key)
+            if value is not None and value.valeur is not None:
+                chiffres.append(
+                    {"libelle": value.libelle, "valeur": fmt.valeur(value.valeur, value.unite)}
+                )
+        reached = sum(1 for o in self.objectives if o.statut == "atteint")
+        detail = (
+            f"{reached} objectif{'s' if reached > 1 else ''} atteint"
+            f"{'s' if reached > 1 else ''} sur {len(self.objectives)}"
+        )
+        payload = {"chiffres_cles": chiffres, "detail": detail, "action": self.action.id}
+        return Bundle({SUMMARY_MIME: payload, "text/plain": detail})
+
 
 def _esc(text: str) -> str:
     return str(jinja2.utils.markupsafe.escape(text))
