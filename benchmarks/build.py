@@ -13,9 +13,9 @@ written), in one run:
     parameters as the build;
 (b) ``vccap build --force`` into a fresh folder;
 (c) ``vccap build`` again, nothing changed;
-(d) ``vccap build`` after a harmless change of content (an empty line appended) to one raw
-    table of the most recent action (the cache is content-addressed: a new mtime alone
-    must not count);
+(d) ``vccap build`` after a real change of data in one raw table of the most recent action
+    (its last row duplicated: one more cost line or answer); the cache compares the tables'
+    content, so a new mtime, an Excel re-save or a blank row alone rebuild nothing;
 (e) that action's page alone, from scratch: a fresh Python process that plans the full
     workspace and runs that one job with the build's own ``vccap.build.run_job`` (cold
     kernel, papermill, page rendering), the reference for (d). A workspace copy holding
@@ -260,17 +260,19 @@ def pick_change(workspace: Path) -> tuple[str, Path]:
     for action in actions:
         csvs = {k: p for k, p in action.files.items() if p.suffix.lower() == ".csv"}
         if csvs:
-            return action.id, csvs.get("couts") or csvs[sorted(csvs)[0]]
+            preferred = csvs.get("couts") or csvs.get("satisfaction")
+            return action.id, preferred or csvs[sorted(csvs)[0]]
     sys.exit("Aucune action réalisée avec une table CSV : mesure (d) impossible.")
 
 
 def touch_content(path: Path) -> None:
-    """Append one empty row: same table, different bytes."""
+    """Duplicate the last data row: a real, valid change of the table's content."""
     data = path.read_bytes()
     newline = b"\r\n" if b"\r\n" in data else b"\n"
+    rows = [r for r in data.split(newline) if r.strip()]
     if not data.endswith(newline):
         data += newline
-    path.write_bytes(data + newline)
+    path.write_bytes(data + rows[-1] + newline)
 
 
 # --------------------------------------------------------------------------- naive baseline
@@ -452,7 +454,7 @@ def single(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         touch_content(changed_file)
         print(f"(d) après modification de {changed_file.relative_to(ws)} {r + 1}/{args.repeat}…")
         change.append(build(ws, out, jobs=args.jobs, force=False, cwd=work))
-    validate(ws, work)  # the appended empty rows must stay harmless
+    validate(ws, work)  # the duplicated row must keep the workspace valid
 
     # (e) the changed action's page from scratch, alone
     alone: list[BuildRun] = []
@@ -506,7 +508,7 @@ def single(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     print(table([*headers, "Verdict"], rows))
     print()
     print(f"(d)/(e) = {ratio(d, e)} (une action modifiée / sa page seule depuis zéro)")
-    print(f"Action modifiée : {changed_action} ({changed_file.name}, une ligne vide ajoutée)")
+    print(f"Action modifiée : {changed_action} ({changed_file.name}, dernière ligne dupliquée)")
     if naive_page is not None:
         print(f"Sa page dans la base naïve (a) : {fr(naive_page)} s")
     print(f"Mémoire max de (b) : {fr(peak(full), 0)} Mo "

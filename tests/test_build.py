@@ -164,7 +164,10 @@ def test_rebuild_is_cached_deterministic_and_incremental(tmp_path, capsys):
     assert code == 0 and _rebuilt(stdout) == everything
     assert {p: p.read_bytes() for p in out.rglob("*.html")} == pages, "pages non déterministes"
     couts = workspace / "actions" / SALON_2016 / "couts.csv"
-    couts.write_bytes(couts.read_bytes() + b"\r\n")  # same data, new bytes
+    couts.write_bytes(couts.read_bytes() + b"\r\n;;\r\n")  # new bytes, same table
+    code, stdout, _ = run(capsys, "build", workspace, "-o", out)
+    assert code == 0 and "rien à reconstruire" in stdout
+    couts.write_bytes(couts.read_bytes() + "Affiches;120,00;Région\r\n".encode("cp1252"))
     code, stdout, _ = run(capsys, "build", workspace, "-o", out)
     assert code == 0
     rebuilt = _rebuilt(stdout)

@@ -221,6 +221,17 @@ class FileScan:
     rows: int
     personal: dict[str, list[str]]
     territories: list[str] = field(default_factory=list)  # territory ids the table mentions
+    data: str = ""  # hash of the table as read (an Excel re-save or a blank row changes nothing)
+
+    @property
+    def content(self) -> str:
+        return self.data or self.sha
+
+
+def _data_digest(df) -> str:
+    """Hash of a table's normalised content (the line numbers left out)."""
+    table = df.drop(columns=[c for c in df.columns if c == "_ligne"])
+    return _sha256_bytes(table.to_csv(index=False).encode("utf-8"))
 
 
 def _territories_in(df) -> list[str]:
@@ -238,6 +249,7 @@ def _from_record(sha: str, record: dict[str, Any]) -> FileScan:
         record["lignes"],
         record["personnel"],
         record.get("territoires", []),
+        record.get("donnees", ""),
     )
 
 
@@ -292,6 +304,7 @@ def scan(
                         len(raw.df),
                         privacy.HashedValues.of(values, key).as_dict(),
                         _territories_in(raw.df),
+                        _data_digest(raw.df),
                     )
                     reporter("scanned", {"file": rel})
             state.files[rel] = {
@@ -304,6 +317,7 @@ def scan(
                 "lignes": scans[rel].rows,
                 "personnel": scans[rel].personal,
                 "territoires": scans[rel].territories,
+                "donnees": scans[rel].data,
             }
             for problem in scans[rel].problems:
                 ws.problems.append(InputError(**{**problem, "action": action.id}))
@@ -337,7 +351,7 @@ def _files_digest(ws: Workspace, scans: dict[str, FileScan], action_ids: Iterabl
             rel = path.relative_to(ws.root).as_posix()
             digest.update(rel.encode() + b"\0")
             if rel in scans:
-                digest.update(scans[rel].sha.encode())
+                digest.update(scans[rel].content.encode())
             else:
                 digest.update(_sha256_bytes(path.read_bytes()).encode())
     return digest.hexdigest()
@@ -373,7 +387,7 @@ def plan(
             path = action.files.get(kind)
             if path is not None:
                 item = scans.get(path.relative_to(ws.root).as_posix())
-                people.update(path.name.encode() + (item.sha if item else "").encode())
+                people.update(path.name.encode() + (item.content if item else "").encode())
     people_digest = people.hexdigest()
 
     def add(
