@@ -94,7 +94,7 @@ def test_no_family_name_in_published_text():
     assert synthetic.name_collisions() == []
 
 
-def test_the_change_of_the_harness_keeps_the_table(tmp_path):
+def test_the_change_of_the_harness_is_one_more_valid_row(tmp_path):
     bench = _module("build")
     ws_dir = synthetic.make_workspace(tmp_path / "data", 9)
     action_id, path = bench.pick_change(ws_dir)
@@ -106,7 +106,10 @@ def test_the_change_of_the_harness_keeps_the_table(tmp_path):
     ws.load_all_tables()
     assert not ws.problems
     assert path.read_bytes() != before_bytes
-    pd.testing.assert_frame_equal(ws.tables(action_id)[kind], before)
+    after = ws.tables(action_id)[kind]
+    assert len(after) == len(before) + 1
+    pd.testing.assert_frame_equal(after.iloc[:-1], before)
+    pd.testing.assert_series_equal(after.iloc[-1], before.iloc[-1], check_names=False)
 
 
 def test_build_benchmark_help_runs():
