@@ -184,6 +184,9 @@ def test_rebuild_is_cached_deterministic_and_incremental(tmp_path, capsys):
                 named |= set(table[column].dropna())
     unrelated = {f"territoires/{t}" for t in ws.territoires} - {f"territoires/{t}" for t in named}
     assert not unrelated & rebuilt
+    # a cost line is not something territory pages show: none of them is rebuilt
+    assert not any(j.startswith("territoires/") for j in rebuilt)
+    assert {"fiches/salon", "annees/2016"} <= rebuilt
     assert len(rebuilt) < len(everything)
 
 

@@ -39,6 +39,8 @@ STATE_DIR = ".vccap"
 KERNEL_NAME = "python3"
 SUMMARY_MIME = "application/vnd.vccap.summary+json"
 PEOPLE_TABLES = ("participants", "contacts", "suivi")
+#: What a territory page reads of the actions that name it (see vccap.territory).
+TERRITORY_TABLES = (*PEOPLE_TABLES, "evenements")
 WORKSPACE_FILES = ("demarche.yml", "territoires.csv", "structures.csv", "types_action.yml")
 
 
@@ -337,17 +339,32 @@ def hashed_personal_values(ws: Workspace, scans: dict[str, FileScan]) -> privacy
 # --------------------------------------------------------------------------- 2. plan
 
 
-def _files_digest(ws: Workspace, scans: dict[str, FileScan], action_ids: Iterable[str]) -> str:
-    """Hash of the action folders' files (tables by their scanned hash, others by content)."""
+def _files_digest(
+    ws: Workspace,
+    scans: dict[str, FileScan],
+    action_ids: Iterable[str],
+    tables: Iterable[str] | None = None,
+) -> str:
+    """Hash of the action folders' files (tables by their content, others by their bytes).
+
+    ``tables`` limits the raw tables taken into account to those kinds (action.yml always
+    counts). Whether each action is valid counts too: pages skip invalid actions.
+    """
     digest = hashlib.sha256()
+    kinds = set(tables) if tables is not None else None
     for action_id in sorted(set(action_ids)):
         action = ws.actions[action_id]
-        digest.update(action_id.encode() + b"\0")
+        valid = not ws.problems_of(action_id)
+        digest.update(action_id.encode() + (b"\0valide\0" if valid else b"\0invalide\0"))
         if action.folder is None:
             continue
+        table_paths = {p: k for k, p in action.files.items()}
         for path in sorted(action.folder.iterdir()):
             if not path.is_file() or path.name.startswith((".", "~$")):
                 continue
+            if kinds is not None and path.name != "action.yml":
+                if table_paths.get(path) not in kinds:
+                    continue
             rel = path.relative_to(ws.root).as_posix()
             digest.update(rel.encode() + b"\0")
             if rel in scans:
@@ -391,7 +408,14 @@ def plan(
     people_digest = people.hexdigest()
 
     def add(
-        kind: str, key: str, title: str, breadcrumb, fictitious: bool, related, extra: str = ""
+        kind: str,
+        key: str,
+        title: str,
+        breadcrumb,
+        fictitious: bool,
+        related,
+        extra: str = "",
+        tables: Iterable[str] | None = None,
     ) -> None:
         spec = PAGE_KINDS[kind]
         template = templates / spec.template
@@ -401,7 +425,7 @@ def plan(
         digest = common.copy()
         digest.update(_sha256_bytes(template.read_bytes()).encode())
         digest.update(json.dumps(params, sort_keys=True).encode())
-        digest.update(_files_digest(ws, scans, related).encode() + extra.encode())
+        digest.update(_files_digest(ws, scans, related, tables).encode() + extra.encode())
         jobs.append(
             Job(
                 id=f"{spec.folder}/{key}",
@@ -467,7 +491,8 @@ def plan(
             for territory_id in item.territories if item else []:
                 mentions.setdefault(territory_id, set()).add(action.id)
     for territory in ws.territoires.values():
-        # A territory's page reads the actions that name it (in action.yml or in a table).
+        # A territory's page reads the actions that name it (in action.yml or in a table):
+        # their people and events tables, not their costs, answers or debriefs.
         related = mentions.get(territory.id, set())
         add(
             "territoires",
@@ -477,6 +502,7 @@ def plan(
             any(ws.actions[a].fictive for a in related),
             related,
             extra=people_digest,
+            tables=TERRITORY_TABLES,
         )
     return jobs
 
