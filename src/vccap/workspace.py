@@ -8,8 +8,10 @@ its action, so that one bad action does not stop the others.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -204,9 +206,16 @@ class Debrief:
 # --------------------------------------------------------------------------- catalogue
 
 
-def _package_yaml(name: str) -> dict[str, Any]:
+@functools.cache
+def _package_yaml_cached(name: str) -> dict[str, Any]:
     text = resources.files("vccap").joinpath("catalogue", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader) or {}  # noqa: S506 - a safe loader
+
+
+def _package_yaml(name: str) -> dict[str, Any]:
+    """A catalogue file shipped with the kit (parsed once per process; a fresh copy each time)."""
+    return copy.deepcopy(_package_yaml_cached(name))
 
 
 def default_indicators() -> dict[str, Indicateur]:
@@ -250,6 +259,8 @@ def default_types() -> dict[str, TypeAction]:
 #: never changes what a report shows; it lives in memory only.
 _RAW_MEMO: dict[tuple, Any] = {}
 _RAW_MEMO_SIZE = 4000
+#: Personal values of each memoised raw table (same lifetime as the table).
+_PERSONAL_MEMO: dict[int, tuple[Any, privacy.PersonalValues]] = {}
 
 
 class Workspace:
@@ -348,7 +359,8 @@ class Workspace:
                 )
                 _RAW_MEMO[memo_key] = raw
                 while len(_RAW_MEMO) > _RAW_MEMO_SIZE:
-                    _RAW_MEMO.pop(next(iter(_RAW_MEMO)))
+                    evicted = _RAW_MEMO.pop(next(iter(_RAW_MEMO)))
+                    _PERSONAL_MEMO.pop(id(evicted), None)
             problems = [dataclasses.replace(p, action=action_id) for p in raw.problems]
             self.problems.extend(problems)
             raws[kind] = raw
@@ -370,7 +382,15 @@ class Workspace:
             if action.folder is None:
                 continue
             for raw in self._read_raw(action_id).values():
-                values.update(raw.df)
+                found = _PERSONAL_MEMO.get(id(raw))
+                if found is None or found[0] is not raw:
+                    table_values = privacy.PersonalValues.empty()
+                    table_values.update(raw.df)
+                    found = _PERSONAL_MEMO[id(raw)] = (raw, table_values)
+                values.emails |= found[1].emails
+                values.phones |= found[1].phones
+                values.full_names |= found[1].full_names
+                values.last_names |= found[1].last_names
         return values
 
     @cached_property

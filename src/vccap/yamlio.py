@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +29,33 @@ def _walk(node: yaml.Node, path: tuple[Any, ...], lines: Lines) -> None:
             _walk(item, path + (i,), lines)
 
 
+_MEMO: dict[tuple[str, int, int], tuple[Any, Lines]] = {}
+
+
 def read_yaml(path: Path, display: str, *, action: str | None = None) -> tuple[Any, Lines]:
     """Parse a YAML file; return (data, lines) or raise :class:`InputError`.
 
     ``lines`` maps a key path such as ``("objectifs", 0, "cible")`` to its line (1-based).
+    Parsed files are remembered by path, size and modification time (a warm kernel building
+    many pages parses each file once); callers get their own copy.
     """
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        key = None
+    if key is not None and key in _MEMO:
+        data, lines = _MEMO[key]
+        return copy.deepcopy(data), dict(lines)
+    data, lines = _read_yaml(path, display, action=action)
+    if key is not None:
+        if len(_MEMO) > 4000:
+            _MEMO.clear()
+        _MEMO[key] = (copy.deepcopy(data), dict(lines))
+    return data, lines
+
+
+def _read_yaml(path: Path, display: str, *, action: str | None = None) -> tuple[Any, Lines]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
