@@ -339,25 +339,27 @@ def hashed_personal_values(ws: Workspace, scans: dict[str, FileScan]) -> privacy
 # --------------------------------------------------------------------------- 2. plan
 
 
-def _files_digest(
-    ws: Workspace,
-    scans: dict[str, FileScan],
-    action_ids: Iterable[str],
-    tables: Iterable[str] | None = None,
-) -> str:
-    """Hash of the action folders' files (tables by their content, others by their bytes).
+class _ActionDigests:
+    """Hash of each action's files, computed once per plan (pages share actions)."""
 
-    ``tables`` limits the raw tables taken into account to those kinds (action.yml always
-    counts). Whether each action is valid counts too: pages skip invalid actions.
-    """
-    digest = hashlib.sha256()
-    kinds = set(tables) if tables is not None else None
-    for action_id in sorted(set(action_ids)):
+    def __init__(self, ws: Workspace, scans: dict[str, FileScan]) -> None:
+        self.ws = ws
+        self.scans = scans
+        self.memo: dict[tuple[str, frozenset[str] | None], str] = {}
+
+    def of(self, action_id: str, kinds: frozenset[str] | None) -> str:
+        key = (action_id, kinds)
+        if key not in self.memo:
+            self.memo[key] = self._compute(action_id, kinds)
+        return self.memo[key]
+
+    def _compute(self, action_id: str, kinds: frozenset[str] | None) -> str:
+        ws, scans = self.ws, self.scans
         action = ws.actions[action_id]
         valid = not ws.problems_of(action_id)
-        digest.update(action_id.encode() + (b"\0valide\0" if valid else b"\0invalide\0"))
+        digest = hashlib.sha256(action_id.encode() + (b"\0ok\0" if valid else b"\0ko\0"))
         if action.folder is None:
-            continue
+            return digest.hexdigest()
         table_paths = {p: k for k, p in action.files.items()}
         for path in sorted(action.folder.iterdir()):
             if not path.is_file() or path.name.startswith((".", "~$")):
@@ -371,7 +373,19 @@ def _files_digest(
                 digest.update(scans[rel].content.encode())
             else:
                 digest.update(_sha256_bytes(path.read_bytes()).encode())
-    return digest.hexdigest()
+        return digest.hexdigest()
+
+    def files(self, action_ids: Iterable[str], tables: Iterable[str] | None = None) -> str:
+        """Hash of the action folders' files (tables by their content, others by bytes).
+
+        ``tables`` limits the raw tables taken into account to those kinds (action.yml
+        always counts). Whether each action is valid counts too: pages skip invalid actions.
+        """
+        kinds = frozenset(tables) if tables is not None else None
+        digest = hashlib.sha256()
+        for action_id in sorted(set(action_ids)):
+            digest.update(self.of(action_id, kinds).encode())
+        return digest.hexdigest()
 
 
 def plan(
@@ -406,6 +420,7 @@ def plan(
                 item = scans.get(path.relative_to(ws.root).as_posix())
                 people.update(path.name.encode() + (item.content if item else "").encode())
     people_digest = people.hexdigest()
+    digests = _ActionDigests(ws, scans)
 
     def add(
         kind: str,
@@ -425,7 +440,7 @@ def plan(
         digest = common.copy()
         digest.update(_sha256_bytes(template.read_bytes()).encode())
         digest.update(json.dumps(params, sort_keys=True).encode())
-        digest.update(_files_digest(ws, scans, related, tables).encode() + extra.encode())
+        digest.update(digests.files(related, tables).encode() + extra.encode())
         jobs.append(
             Job(
                 id=f"{spec.folder}/{key}",
