@@ -613,30 +613,32 @@ def _read_reference_csv(
     return rows
 
 
+def _new_id(ws: Workspace, path: Path, ident: str, line: int, known: dict, example: str) -> bool:
+    """True when a reference table's id is well formed and not yet taken (else a problem)."""
+    if not ID_RE.match(ident):
+        ws._problem(
+            path,
+            f"un identifiant en minuscules, chiffres et tirets (ex. {example})",
+            line=line,
+            column="id",
+            value=ident,
+            code="identifiant",
+        )
+        return False
+    if ident in known:
+        ws._problem(
+            path, "un identifiant unique", line=line, column="id", value=ident, code="doublon"
+        )
+        return False
+    return True
+
+
 def _load_territoires(ws: Workspace) -> None:
     path = ws.root / "territoires.csv"
     for line, row in _read_reference_csv(
         ws, "territoires.csv", ["id", "nom", "milieu", "departement"]
     ):
-        if not ID_RE.match(row["id"]):
-            ws._problem(
-                path,
-                "un identifiant en minuscules, chiffres et tirets (ex. pays-diois)",
-                line=line,
-                column="id",
-                value=row["id"],
-                code="identifiant",
-            )
-            continue
-        if row["id"] in ws.territoires:
-            ws._problem(
-                path,
-                "un identifiant unique",
-                line=line,
-                column="id",
-                value=row["id"],
-                code="doublon",
-            )
+        if not _new_id(ws, path, row["id"], line, ws.territoires, "pays-diois"):
             continue
         ws.territoires[row["id"]] = Territoire(
             row["id"], row["nom"] or row["id"], row["milieu"], row["departement"]
@@ -649,25 +651,7 @@ def _load_structures(ws: Workspace) -> None:
         ws, "structures.csv", ["id", "nom", "categorie", "milieu", "territoire"]
     )
     for line, row in rows:
-        if not ID_RE.match(row["id"]):
-            ws._problem(
-                path,
-                "un identifiant en minuscules, chiffres et tirets (ex. mdef-lyon)",
-                line=line,
-                column="id",
-                value=row["id"],
-                code="identifiant",
-            )
-            continue
-        if row["id"] in ws.structures:
-            ws._problem(
-                path,
-                "un identifiant unique",
-                line=line,
-                column="id",
-                value=row["id"],
-                code="doublon",
-            )
+        if not _new_id(ws, path, row["id"], line, ws.structures, "mdef-lyon"):
             continue
         territoire = row["territoire"] or None
         if territoire and territoire not in ws.territoires:
