@@ -213,7 +213,7 @@ def copy_workspace(source: Path, target: Path) -> Path:
 SINGLE_PAGE = """
 import json, sys
 from vccap.build import plan, run_job
-from vccap.workspace import load_workspace
+from vccap.loading import load_workspace
 ws = load_workspace(sys.argv[1])
 job = next(j for j in plan(ws) if j.id == "actions/" + sys.argv[2])
 result = run_job(job, sys.argv[3], ws.demarche.nom)
@@ -249,7 +249,7 @@ def validate(workspace: Path, cwd: Path) -> None:
 
 def pick_change(workspace: Path) -> tuple[str, Path]:
     """The most recent realised action that has a CSV table; its couts.csv if any."""
-    from vccap.workspace import load_workspace
+    from vccap.loading import load_workspace
 
     ws = load_workspace(workspace)
     actions = sorted(
@@ -304,7 +304,7 @@ class NaiveRun:
 def planned_jobs(workspace: Path) -> list[dict[str, Any]]:
     """The build's jobs as plain dicts: id, template, parameters, cwd."""
     from vccap.build import plan
-    from vccap.workspace import load_workspace
+    from vccap.loading import load_workspace
 
     ws = load_workspace(workspace)
     ws.load_all_tables()

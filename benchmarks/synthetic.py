@@ -997,7 +997,7 @@ def make_workspace(folder: Path, n_actions: int, *, seed: int = 2024) -> Path:
     clashes = name_collisions()
     if clashes:
         raise AssertionError(f"family names in published text: {clashes[:5]}")
-    from vccap.workspace import default_types
+    from vccap.catalogue import default_types
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

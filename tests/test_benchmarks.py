@@ -14,8 +14,10 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, tree_digest
+from vccap.catalogue import default_types
+from vccap.loading import load_workspace
 from vccap.messages import format_problems
-from vccap.workspace import DEBRIEF_HEADINGS, default_types, load_workspace
+from vccap.model import DEBRIEF_HEADINGS
 
 BENCHMARKS = ROOT / "benchmarks"
 
@@ -56,7 +58,9 @@ def test_synthetic_workspace_covers_every_type_and_its_tables(workspace):
         assert all(debrief.section(h) for h in DEBRIEF_HEADINGS), action.id
     ws.load_all_tables()
     sizes = [
-        (kind, len(raw.df)) for a in ws.actions.values() for kind, raw in ws._raw[a.id].items()
+        (kind, len(raw.df))
+        for a in ws.actions.values()
+        for kind, raw in ws.raw_tables(a.id).items()
     ]
     for kind, rows in sizes:
         low, high = {"contacts": (80, 200), "participants": (10, 40), "satisfaction": (5, 30),

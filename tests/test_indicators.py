@@ -5,8 +5,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from vccap.catalogue import default_indicators, default_types
 from vccap.indicators import compute, evaluate_objectives, status
-from vccap.workspace import Action, LigneBudget, Objectif, default_indicators, default_types
+from vccap.model import Action, LigneBudget, Objectif
 
 CATALOGUE = default_indicators()
 

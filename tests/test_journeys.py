@@ -15,7 +15,7 @@ import pytest
 from conftest import EXAMPLE
 from vccap import journeys as J
 from vccap.journeys import STEPS
-from vccap.workspace import load_workspace
+from vccap.loading import load_workspace
 
 
 def _write(path: Path, text: str) -> None:

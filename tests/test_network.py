@@ -10,8 +10,8 @@ import pytest
 
 from conftest import EXAMPLE
 from vccap import network
+from vccap.loading import load_workspace
 from vccap.network import build_network, is_urban_rural, network_summary, node_key
-from vccap.workspace import load_workspace
 
 T = "territoire"
 S = "structure"

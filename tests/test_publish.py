@@ -11,7 +11,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from vccap import publish
+from vccap.site import publish
+from vccap.site import render as site_render
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 SITE_TITLE = "Capitalisation ville-campagne"
@@ -31,8 +32,8 @@ def executed_nb(tmp_path_factory) -> nbformat.NotebookNode:
 
 
 @pytest.fixture(scope="module")
-def renderer() -> publish.PageRenderer:
-    return publish.PageRenderer(SITE_TITLE)
+def renderer() -> site_render.PageRenderer:
+    return site_render.PageRenderer(SITE_TITLE)
 
 
 def render(renderer, nb, **overrides) -> str:
@@ -131,7 +132,7 @@ def test_markdown_and_rich_outputs_rendered(page):
 
 
 def test_two_renders_are_byte_identical(executed_nb, page):
-    again = render(publish.PageRenderer(SITE_TITLE), executed_nb)
+    again = render(site_render.PageRenderer(SITE_TITLE), executed_nb)
     assert again == page
 
 

@@ -9,8 +9,8 @@ import papermill as pm
 import pytest
 
 from conftest import EXAMPLE, ROOT, SALON_2016, SESSION_2016
-from vccap import report
 from vccap.charts import PLOTLY_MIME
+from vccap.pages import display
 
 TEMPLATE = ROOT / "notebooks" / "action_report.ipynb"
 REFERENCE = ROOT / "tests" / "references" / "action_report_salon_2016.ipynb"
@@ -132,7 +132,7 @@ def test_typed_script_in_debrief_and_comment_comes_out_escaped(tmp_path, example
 
 def test_resolve_workspace_from_the_notebooks_folder(monkeypatch):
     monkeypatch.chdir(ROOT / "notebooks")
-    assert (report.resolve_workspace("data") / "demarche.yml").exists()
+    assert (display.resolve_workspace("data") / "demarche.yml").exists()
 
 
 def test_regression_against_stored_reference(nb_regression):

@@ -12,11 +12,13 @@ import pytest
 
 from conftest import EXAMPLE, ROOT
 from vccap import network, privacy
-from vccap.build import SUMMARY_MIME, extract_summary
+from vccap.build.run import extract_summary
 from vccap.charts import PLOTLY_MIME
 from vccap.indicators import action_indicators
-from vccap.review import AnnualReview, count_bullets, short_name, type_totals
-from vccap.workspace import load_workspace
+from vccap.loading import load_workspace
+from vccap.pages.annual_review import AnnualReview
+from vccap.pages.registry import SUMMARY_MIME
+from vccap.pages.review_data import count_bullets, short_name, type_totals
 
 TEMPLATE = ROOT / "notebooks" / "annual_review.ipynb"
 

@@ -10,10 +10,13 @@ import pytest
 import yaml
 
 from conftest import EXAMPLE, tree_digest
+from vccap.catalogue import default_types
 from vccap.cli import main
 from vccap.errors import InputError, UnknownType, WorkspaceNotFound
 from vccap.excel import SHEET_LISTS, template_bytes
 from vccap.indicators import action_indicators
+from vccap.loading import load_workspace
+from vccap.model import ACTION_KEYS, DEBRIEF_HEADINGS
 from vccap.scaffold import (
     ACTION_TEMPLATES_DIR,
     DEBRIEF_PROMPT,
@@ -22,7 +25,6 @@ from vccap.scaffold import (
     new_action,
 )
 from vccap.schemas import TABLE_KINDS
-from vccap.workspace import ACTION_KEYS, DEBRIEF_HEADINGS, default_types, load_workspace
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -14,19 +14,21 @@ import yaml
 
 from conftest import EXAMPLE, ROOT
 from vccap import privacy
-from vccap.build import SUMMARY_MIME, extract_summary
+from vccap.build.run import extract_summary
+from vccap.catalogue import default_types
 from vccap.charts import PLOTLY_MIME
-from vccap.errors import UnknownType
-from vccap.sheet import (
+from vccap.errors import NotebookStopped, UnknownType
+from vccap.loading import load_workspace
+from vccap.pages.blocks import count_labels, protect
+from vccap.pages.method_sheet import NO_EDITION, MethodSheet
+from vccap.pages.registry import SUMMARY_MIME
+from vccap.pages.sheet_text import (
     ABSTRACT_LIMIT,
-    NO_EDITION,
-    MethodSheet,
     bullets,
     delai_texte,
     jour_label,
     truncate_abstract,
 )
-from vccap.workspace import default_types, load_workspace
 
 TEMPLATE = ROOT / "notebooks" / "method_sheet.ipynb"
 TYPES = ("salon", "session_accompagnateurs", "bourse_projets")
@@ -255,11 +257,11 @@ def test_no_personal_data_in_the_executed_sheets(executed):
 def test_breakdowns_respect_the_threshold():
     sheet = MethodSheet.load(EXAMPLE, "salon")
     series = pd.Series(["a"] * 10 + ["b"] * 5 + ["c"] * 2 + ["d"] * 1)
-    b = sheet.breakdown(series, "Test", "profil", "personnes", mapper=str)
+    b = protect(count_labels(series, mapper=str), sheet.seuil, "Test", "personnes")
     assert (b.table["effectif"] >= sheet.seuil).all()
     assert b.masked == 2 and b.table["effectif"].sum() == 18
-    assert sheet.masking == [b]
-    note = sheet._breakdown_table(b).html
+    assert sheet.masking == [x for x in sheet.audience_breakdowns if x.masked]
+    note = _flat(sheet.breakdown_table(b, "Test"))
     assert "Autres (regroupés)" in note and "regroupée" in note
     # the real pooled breakdowns of the sheet too
     html = _flat(sheet.objectifs_publics())
@@ -295,10 +297,12 @@ def test_typed_html_and_names_in_free_text_come_out_escaped_and_scrubbed(example
 # --------------------------------------------------------------------------- units
 
 
-def test_unknown_type_is_an_error():
-    with pytest.raises(UnknownType) as exc:
+def test_unknown_type_is_a_french_error():
+    with pytest.raises(NotebookStopped) as exc:
         MethodSheet.load(EXAMPLE, "kermesse")
-    assert "salon" in exc.value.known
+    assert exc.value.cause == UnknownType.__name__
+    assert exc.value.message.startswith("Type d'action inconnu : « kermesse »")
+    assert "salon" in exc.value.message
 
 
 def test_deadline_labels():

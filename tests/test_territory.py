@@ -12,13 +12,12 @@ import pytest
 
 from conftest import EXAMPLE, ROOT
 from vccap import privacy
-from vccap.build import extract_summary
+from vccap.build.run import extract_summary
 from vccap.charts import PLOTLY_MIME
-from vccap.errors import UnknownTerritory
-from vccap.messages import format_error
-from vccap.report import ActionReport
-from vccap.territory import TerritoryProfile, published_contacts
-from vccap.workspace import load_workspace
+from vccap.errors import NotebookStopped, UnknownTerritory
+from vccap.loading import load_workspace
+from vccap.pages.action_report import ActionReport
+from vccap.pages.territory_profile import TerritoryProfile, published_contacts
 
 TEMPLATE = ROOT / "notebooks" / "territory_profile.ipynb"
 WITH_CONTACTS = "roannais"
@@ -161,7 +160,9 @@ def test_no_personal_data_in_the_executed_pages(executed):
 
 
 def test_unknown_territory_is_a_clear_error():
-    with pytest.raises(UnknownTerritory) as exc:
+    with pytest.raises(NotebookStopped) as exc:
         TerritoryProfile.load(EXAMPLE, "atlantide")
-    assert exc.value.territoire_id == "atlantide" and "diois" in exc.value.known
-    assert format_error(exc.value).startswith("Territoire inconnu : « atlantide »")
+    assert exc.value.cause == UnknownTerritory.__name__
+    assert str(exc.value).startswith("Territoire inconnu : « atlantide »")
+    assert "diois" in str(exc.value)
+    assert exc.value._render_traceback_() == [str(exc.value)]

@@ -9,8 +9,9 @@ import pytest
 
 from conftest import EXAMPLE, PRO_2016, SALON_2016, SESSION_2016
 from vccap.errors import InvalidWorkspace, UnknownAction, WorkspaceNotFound
+from vccap.loading import load_workspace
 from vccap.messages import format_problem
-from vccap.workspace import load_workspace, parse_debrief
+from vccap.model import parse_debrief
 
 
 def test_example_workspace_loads_without_problem():

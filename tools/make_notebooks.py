@@ -22,6 +22,43 @@ def _notebook(cells):
     return nb
 
 
+def guide_cell(what: str, variable: str, call: str, table: str, chart_cols: tuple[str, str]):
+    """The first cell of a template: how to run it and adapt it (never published).
+
+    Tagged ``remove-cell``: it stays in JupyterLab and the transfer pack, not on the page.
+    """
+    x, y = chart_cols
+    cell = new_markdown_cell(
+        f"# Modèle vccap : {what}\n\n"
+        "**Exécuter** : menu *Run → Run All Cells*. La cellule de paramètres choisit la page ; "
+        "« vccap build » et « papermill -p » remplacent ses valeurs. Un nom de paramètre mal "
+        "écrit, ou une page qui n'existe pas, arrête le carnet avec un message en français.\n\n"
+        f"**Explorer** : chaque section (`{variable}.…()`) s'affiche exactement comme sur la page "
+        "publiée et donne accès à ce qu'elle montre : `.tables` (les tableaux, des DataFrame "
+        "pandas, par titre), `.data` (le premier), `.figures` (les graphiques plotly). Les "
+        "effectifs y sont déjà protégés (petits effectifs regroupés), comme sur la page.\n\n"
+        "**Adapter** : toute cellule ajoutée (texte, tableau, graphique) paraît dans la page "
+        "publiée, à sa place. Deux exemples :\n\n"
+        "```python\n"
+        f"# 1. un tableau de la section, tel qu'il est publié\n"
+        f'{variable}.{call}.tables["{table}"]\n'
+        "```\n\n"
+        "```python\n"
+        "# 2. un graphique à vous, à partir des données de la section\n"
+        "import plotly.express as px\n"
+        "from vccap.pages import chart\n\n"
+        f'donnees = {variable}.{call}.tables["{table}"]\n'
+        f'chart(px.pie(donnees, names="{x}", values="{y}", title="{table}"),\n'
+        f'      "Graphique en secteurs : {table.lower()}.")\n'
+        "```\n\n"
+        "Pour garder vos changements : `vccap carnets ESPACE` copie les modèles dans le dossier "
+        "`carnets/` de l'espace de travail ; « vccap build » utilise alors votre version. "
+        "Les fragments HTML se remplacent de même dans `gabarits/`."
+    )
+    cell.metadata["tags"] = ["remove-cell"]
+    return cell
+
+
 def action_report():
     params = new_code_cell(
         "# Paramètres (remplacés par « vccap build » ou « papermill -p »)\n"
@@ -31,14 +68,16 @@ def action_report():
     params.metadata["tags"] = ["parameters"]
     return _notebook(
         [
-            new_markdown_cell(
-                "<!-- Modèle de bilan d'action vccap. Exécuter toutes les cellules "
-                "pour le bilan de "
-                "l'action choisie dans la cellule de paramètres. -->"
+            guide_cell(
+                "bilan d'action",
+                "rapport",
+                "graphiques_public()",
+                "Profil du public",
+                ("libelle", "effectif"),
             ),
             params,
             new_code_cell(
-                "from vccap.report import ActionReport\n\n"
+                "from vccap.pages import ActionReport\n\n"
                 "rapport = ActionReport.load(workspace, action_id)\n"
                 "rapport.entete()"
             ),
@@ -111,13 +150,16 @@ def method_sheet():
         ("## Note de méthode", "fiche.note_methode()"),
     ]
     cells = [
-        new_markdown_cell(
-            "<!-- Modèle de fiche méthode vccap. Exécuter toutes les cellules pour la fiche "
-            "du type d'action choisi dans la cellule de paramètres. -->"
+        guide_cell(
+            "fiche méthode",
+            "fiche",
+            "objectifs_publics()",
+            "Profil du public",
+            ("libelle", "effectif"),
         ),
         params,
         new_code_cell(
-            "from vccap.sheet import MethodSheet\n\n"
+            "from vccap.pages import MethodSheet\n\n"
             "fiche = MethodSheet.load(workspace, type_action)\n"
             "fiche.entete()"
         ),
@@ -166,13 +208,16 @@ def annual_review():
         ("## Note de méthode", "revue.note_methode()"),
     ]
     cells = [
-        new_markdown_cell(
-            "<!-- Modèle de bilan annuel vccap. Exécuter toutes les cellules pour le bilan de "
-            "l'année choisie dans la cellule de paramètres. -->"
+        guide_cell(
+            "bilan annuel",
+            "revue",
+            "structures()",
+            "Structures selon leur milieu",
+            ("libelle", "effectif"),
         ),
         params,
         new_code_cell(
-            "from vccap.review import AnnualReview\n\n"
+            "from vccap.pages import AnnualReview\n\n"
             "revue = AnnualReview.load(workspace, annee)\n"
             "revue.entete()"
         ),
@@ -211,13 +256,16 @@ def territory_profile():
         ("## Note de méthode", "territoire_page.note_methode()"),
     ]
     cells = [
-        new_markdown_cell(
-            "<!-- Modèle de page territoire vccap. Exécuter toutes les cellules pour le "
-            "territoire choisi dans la cellule de paramètres. -->"
+        guide_cell(
+            "page d'un territoire",
+            "territoire_page",
+            "contacts()",
+            "Profil des contacts reçus",
+            ("libelle", "effectif"),
         ),
         params,
         new_code_cell(
-            "from vccap.territory import TerritoryProfile\n\n"
+            "from vccap.pages import TerritoryProfile\n\n"
             "territoire_page = TerritoryProfile.load(workspace, territoire)\n"
             "territoire_page.entete()"
         ),

@@ -53,7 +53,7 @@ def _err(text: str) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from vccap.workspace import load_workspace
+    from vccap.loading import load_workspace
 
     ws = load_workspace(args.workspace)
     ws.load_all_tables()
@@ -70,7 +70,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     rows: dict[str, int] = {}
     for action in ws.actions.values():
         counts[action.statut] = counts.get(action.statut, 0) + 1
-        for kind, raw in ws._read_raw(action.id).items():
+        for kind, raw in ws.raw_tables(action.id).items():
             rows[kind] = rows.get(kind, 0) + len(raw.df)
     _out(f"Espace de travail valide : {ws.demarche.nom}")
     _out(
@@ -119,7 +119,7 @@ def _plain(value: float | None) -> str:
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
-    from vccap.workspace import load_workspace
+    from vccap.loading import load_workspace
 
     ws = load_workspace(args.workspace)
     if args.action:
@@ -182,7 +182,8 @@ def _print_table(ws, rows: list[dict]) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from vccap.build import build, default_jobs
+    from vccap.build import build
+    from vccap.build.run import default_jobs
 
     jobs = args.jobs or default_jobs()
 
@@ -200,6 +201,14 @@ def cmd_build(args: argparse.Namespace) -> int:
                     f"Construction de {plural(todo, 'page')} sur {total} "
                     f"({plural(min(jobs, todo), 'processus', 'processus')} en parallèle)…"
                 )
+        elif event == "overrides":
+            for name, count in data["notebooks"].items():
+                _out(
+                    f"Carnet de l'espace utilisé à la place de celui du kit : {name} "
+                    f"({plural(count, 'page')})"
+                )
+            for name in data["fragments"]:
+                _out(f"Fragment de l'espace utilisé à la place de celui du kit : {name}")
         elif event == "done":
             seconds = f"{data['seconds']:.1f}".replace(".", ",")
             mark = "✓" if data["ok"] else "✗"
@@ -225,8 +234,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from vccap.errors import AuditFailed
+    from vccap.loading import load_workspace
     from vccap.privacy import audit
-    from vccap.workspace import load_workspace
 
     out = Path(args.out)
     if not out.is_dir():
@@ -423,10 +432,11 @@ def cmd_new_action(args: argparse.Namespace) -> int:
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
+    from vccap.catalogue import default_types
     from vccap.errors import InputError, UnknownType
     from vccap.excel import write_templates
+    from vccap.loading import load_workspace
     from vccap.schemas import SCHEMA_KINDS, TABLE_KINDS
-    from vccap.workspace import default_types, load_workspace
 
     if bool(args.name) == bool(args.all):
         _err(
@@ -593,6 +603,51 @@ _register(
     "Préparer le dossier de transfert d'un type d'action pour une autre région (zip).",
     "vccap transfer salon -w data -o transfert-salon.zip",
 )(_setup_transfer)(cmd_transfer)
+
+
+def cmd_carnets(args: argparse.Namespace) -> int:
+    from vccap import overrides
+    from vccap.loading import load_workspace
+
+    ws = load_workspace(args.workspace)
+    folder = ws.root / overrides.NOTEBOOKS_DIR
+    written, kept = overrides.copy_kit_notebooks(folder, overwrite=args.force)
+    _out(f"Carnets de {_shown(ws.root)} ({_shown(folder)}) :")
+    for path in written:
+        _out(f"  {path.name} : copié depuis le kit")
+    for path in kept:
+        _out(f"  {path.name} : déjà adapté, conservé (--force pour le remplacer)")
+    if args.gabarits:
+        fragments = overrides.copy_kit_fragments(ws.root / overrides.FRAGMENTS_DIR / "modeles")
+        _out(
+            f"{plural(len(fragments), 'fragment HTML')} du kit copiés pour référence dans "
+            f"{_shown(fragments[0].parent)} : copiez dans {overrides.FRAGMENTS_DIR}/ ceux que "
+            "vous modifiez."
+        )
+    _out(
+        "Modifiez ces carnets dans JupyterLab (ajoutez une cellule, retirez une section) : "
+        "« vccap build » les utilise à la place de ceux du kit et le signale."
+    )
+    return 0
+
+
+def _setup_carnets(p: argparse.ArgumentParser) -> None:
+    _add_workspace(p)
+    p.add_argument(
+        "--force", action="store_true", help="remplacer les carnets déjà présents dans carnets/"
+    )
+    p.add_argument(
+        "--gabarits",
+        action="store_true",
+        help="copier aussi les fragments HTML du kit (dans gabarits/modeles/, pour référence)",
+    )
+
+
+_register(
+    "carnets",
+    "Copier les modèles de carnets du kit dans l'espace de travail pour les adapter.",
+    "vccap carnets data",
+)(_setup_carnets)(cmd_carnets)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

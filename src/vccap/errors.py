@@ -36,10 +36,9 @@ class InputError(VccapError):
     def __post_init__(self) -> None:
         super().__init__(self.file, self.line, self.column, self.value, self.expected)
 
-    def __str__(self) -> str:  # pragma: no cover - messages.py is the real formatter
-        from vccap.messages import format_problem
-
-        return format_problem(self)
+    def __str__(self) -> str:  # messages.format_problem words it for people
+        where = ":".join(str(p) for p in (self.file, self.line, self.column) if p is not None)
+        return f"{where}: {self.value!r} — {self.expected}"
 
 
 @dataclass(eq=False)
@@ -95,6 +94,66 @@ class UnknownTerritory(VccapError):
 
     def __post_init__(self) -> None:
         super().__init__(self.territoire_id)
+
+
+@dataclass(eq=False)
+class UnknownPage(VccapError):
+    """A page asked for (a notebook parameter) that the site does not have.
+
+    ``kind`` is the page kind (``actions``, ``fiches``, ``annees``, ``territoires``),
+    ``key`` the value given and ``valid`` the keys that have a page.
+    """
+
+    kind: str
+    key: str
+    valid: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.kind, self.key)
+
+
+@dataclass(eq=False)
+class UnknownParameter(VccapError):
+    """A notebook was given a parameter it does not have (``-p action_idd …``)."""
+
+    notebook: str
+    names: list[str]
+    valid: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.notebook, self.names)
+
+
+@dataclass(eq=False)
+class NotebookStopped(VccapError):
+    """A page notebook stopped on a problem; ``message`` says it in French.
+
+    ``cause`` names the vccap error behind it. In Jupyter and in papermill's output only the
+    French message is shown (no traceback, no English exception name).
+    """
+
+    message: str
+    cause: str = ""
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def _render_traceback_(self) -> list[str]:
+        return [self.message]
+
+
+@dataclass(eq=False)
+class TemplateNotFound(VccapError):
+    """A notebook template the build needs cannot be found (package or workspace)."""
+
+    name: str
+    searched: list[Path] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.name)
 
 
 @dataclass(eq=False)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from vccap.workspace import Action, Indicateur, Objectif
+from vccap.model import Action, Indicateur, Objectif
 
 STATUS_LABELS = {
     "atteint": "atteint",

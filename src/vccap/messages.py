@@ -11,12 +11,23 @@ from vccap.errors import (
     InvalidWorkspace,
     JobFailed,
     SecretKeyError,
+    TemplateNotFound,
     UnknownAction,
+    UnknownPage,
+    UnknownParameter,
     UnknownTerritory,
     UnknownType,
     VccapError,
     WorkspaceNotFound,
 )
+
+#: How each page kind's keys are named in messages: (the thing, the list of valid ones).
+PAGE_NOUNS = {
+    "actions": ("Action", "Actions réalisées dont les données sont valides"),
+    "fiches": ("Type d'action", "Types ayant au moins une édition réalisée"),
+    "annees": ("Année", "Années de la démarche"),
+    "territoires": ("Territoire", "Territoires de territoires.csv"),
+}
 
 
 def format_problem(problem: InputError) -> str:
@@ -105,6 +116,20 @@ def format_error(exc: VccapError) -> str:
             f"Territoire inconnu : « {exc.territoire_id} ». Territoires de territoires.csv : "
             f"{known}."
         )
+    if isinstance(exc, UnknownPage):
+        what = PAGE_NOUNS.get(exc.kind, ("Page", "Pages possibles"))
+        known = ", ".join(exc.valid) if exc.valid else "aucune"
+        return f"{what[0]} sans page : « {exc.key} ». {what[1]} : {known}."
+    if isinstance(exc, UnknownParameter):
+        names = ", ".join(f"« {n} »" for n in exc.names)
+        s = "s" if len(exc.names) > 1 else ""
+        return (
+            f"Paramètre{s} inconnu{s} pour le carnet {exc.notebook} : {names}. "
+            f"Paramètres possibles : {', '.join(exc.valid)}."
+        )
+    if isinstance(exc, TemplateNotFound):
+        places = ", ".join(str(p) for p in exc.searched) or "aucun dossier"
+        return f"Modèle de carnet introuvable : {exc.name} (cherché dans : {places})."
     if isinstance(exc, SecretKeyError):
         reasons = {
             "illisible": "le fichier est illisible",

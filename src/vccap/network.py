@@ -43,7 +43,8 @@ import networkx as nx
 import pandas as pd
 
 from vccap.errors import InvalidWorkspace
-from vccap.workspace import Action, Workspace
+from vccap.model import Action
+from vccap.workspace import Workspace
 
 TERRITOIRE = "territoire"
 STRUCTURE = "structure"

@@ -21,8 +21,10 @@ import yaml
 
 from vccap.errors import InputError, UnknownType
 from vccap.excel import write_templates
+from vccap.loading import load_workspace
+from vccap.model import DEBRIEF_FILE, SLUG_RE, TypeAction
 from vccap.schemas import TABLE_KINDS, load_schema
-from vccap.workspace import DEBRIEF_FILE, SLUG_RE, TypeAction, Workspace, load_workspace
+from vccap.workspace import Workspace
 
 __all__ = [
     "ACTION_TEMPLATES_DIR",
@@ -102,7 +104,7 @@ def init_workspace(folder: Path, region: str, *, nom: str | None = None) -> Path
     ``territoires.csv`` and ``structures.csv`` (headers only), ``actions/``, ``.gitignore``,
     a French ``README.md`` and ``modeles/`` with the blank template of every table.
     """
-    from vccap.workspace import default_types
+    from vccap.catalogue import default_types
 
     folder = Path(folder)
     region = (region or "").strip()

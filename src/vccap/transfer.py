@@ -33,9 +33,12 @@ import yaml
 
 import vccap
 from vccap import privacy
+from vccap.catalogue import default_types
 from vccap.errors import AuditFailed, InvalidWorkspace, JobFailed, UnknownType
+from vccap.loading import load_workspace
+from vccap.model import DEBRIEF_FILE, TypeAction
 from vccap.schemas import TABLE_KINDS
-from vccap.workspace import DEBRIEF_FILE, TypeAction, Workspace, default_types, load_workspace
+from vccap.workspace import Workspace
 
 SHEET_TEMPLATE = "method_sheet.ipynb"
 ZIP_TIME = (2016, 1, 1, 0, 0, 0)
@@ -83,7 +86,7 @@ def make_transfer_pack(
         (staging / sheet_name(type_action)).write_text(html, encoding="utf-8", newline="\n")
         kinds = [k for k in spec.tables if k in TABLE_KINDS]
         _write_templates(staging / TEMPLATES_DIR, kinds)
-        _write_notebooks(staging / NOTEBOOKS_DIR)
+        _write_notebooks(ws, staging / NOTEBOOKS_DIR)
         _write_action_skeleton(ws, spec, staging / ACTION_DIR, Path(tmp) / "espace")
         _write_schemas(staging / SCHEMAS_DIR)
         if _custom_type(ws, spec):
@@ -101,36 +104,23 @@ def make_transfer_pack(
 
 
 def _sheet_page(ws: Workspace, spec: TypeAction, tmp: Path, failed_copy: Path) -> str:
-    """Run the method-sheet template on a fresh kernel and render it as one page."""
-    import papermill as pm
+    """Run the method-sheet notebook on a fresh kernel and render it as one page."""
+    from vccap.build.plan import make_job
+    from vccap.build.run import execute_job
+    from vccap.site.render import render_standalone
 
-    from vccap import kernels
-    from vccap.build import notebooks_dir
-    from vccap.pages import render_standalone
-
+    job = make_job(ws, "fiches", spec.id)
     executed = tmp / f"fiche-{spec.id}.ipynb"
-    parameters = {"workspace": ws.root.name, "type_action": spec.id}
     try:
-        nb = kernels.execute(
-            notebooks_dir() / SHEET_TEMPLATE,
-            executed,
-            parameters,
-            cwd=str(ws.root.parent),
-            warm=False,
-        )
-    except pm.PapermillExecutionError as exc:
+        nb = execute_job(job, executed, warm=False)
+    except JobFailed as exc:
         kept = None
         if executed.exists():
             failed_copy.mkdir(parents=True, exist_ok=True)
             kept = failed_copy / f"fiche-{spec.id}-echec.ipynb"
             shutil.copyfile(executed, kept)
-        raise JobFailed(f"fiches/{spec.id}", kept, exc.ename, exc.evalue) from None
-    fictitious = any(
-        a.fictive for a in ws.actions.values() if a.type == spec.id and a.statut == "realisee"
-    )
-    return render_standalone(
-        nb, f"Fiche méthode : {spec.libelle}", site_title=ws.demarche.nom, fictitious=fictitious
-    )
+        raise JobFailed(job.id, kept, exc.error_name, exc.error_value) from None
+    return render_standalone(nb, job.title, site_title=ws.demarche.nom, fictitious=job.fictitious)
 
 
 def _write_templates(folder: Path, kinds: list[str]) -> None:
@@ -140,21 +130,19 @@ def _write_templates(folder: Path, kinds: list[str]) -> None:
         write_template(kind, folder / f"{kind}.xlsx")
 
 
-def _write_notebooks(folder: Path) -> None:
-    """Every notebook template, outputs and execution counts removed."""
-    from vccap.build import notebooks_dir
+def _write_notebooks(ws: Workspace, folder: Path) -> None:
+    """Every notebook template (the workspace's own versions where it has them), cleaned."""
+    from vccap import overrides
 
     folder.mkdir(parents=True, exist_ok=True)
-    for path in sorted(notebooks_dir().glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                cell.outputs = []
-                cell.execution_count = None
-            cell.get("metadata", {}).pop("execution", None)
-            cell.get("metadata", {}).pop("papermill", None)
-        nb.metadata.pop("papermill", None)
-        (folder / path.name).write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+    names = {p.name for p in overrides.kit_notebooks()}
+    own = ws.root / overrides.NOTEBOOKS_DIR
+    if own.is_dir():
+        names |= {p.name for p in own.glob("*.ipynb")}
+    for name in sorted(names):
+        path, _ = overrides.notebook(ws.root, name)
+        nb = overrides.clean_notebook(path)
+        (folder / name).write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
 
 
 def _write_action_skeleton(ws: Workspace, spec: TypeAction, folder: Path, scratch: Path) -> None:
@@ -327,12 +315,12 @@ def _audit(ws: Workspace, staging: Path, type_id: str, scratch: Path) -> None:
     The inlined copy of plotly.js is left out of the scan, as ``assets/plotly.min.js`` is
     for the site: its digits look like phone numbers.
     """
-    from vccap.pages import _script_text
-    from vccap.publish import plotly_js_path
+    from vccap.site.publish import plotly_js_path
+    from vccap.site.render import script_text
 
     shutil.copytree(staging, scratch)
     page = scratch / sheet_name(type_id)
-    library = _script_text(plotly_js_path().read_text(encoding="utf-8"))
+    library = script_text(plotly_js_path().read_text(encoding="utf-8"))
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace(library, "/* plotly.min.js */"), encoding="utf-8")
     hits = privacy.audit(scratch, ws.personal_values)

@@ -1,266 +1,86 @@
-"""Load a workspace folder into typed objects and check its references.
+"""A loaded workspace: its typed objects, its problems, and access to its tables.
 
-A workspace holds ``demarche.yml``, ``territoires.csv``, ``structures.csv``, an optional
-``types_action.yml`` and one folder per action under ``actions/``. Loading never stops at
-the first problem: every problem is collected in :attr:`Workspace.problems`, tagged with
-its action, so that one bad action does not stop the others.
+:func:`vccap.loading.load_workspace` builds a :class:`Workspace`; this module gives the rest
+of the kit what it reads of it: actions and references, problems per action, and the
+action's tables as the kit publishes them (pseudonymised, scrubbed, enriched).
 """
 
 from __future__ import annotations
 
-import copy
 import dataclasses
-import datetime as dt
-import functools
 import hashlib
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from vccap import privacy
-from vccap.errors import InputError, InvalidWorkspace, UnknownAction, WorkspaceNotFound
-from vccap.normalize import fold
-from vccap.yamlio import Lines, read_yaml
-
-SLUG_RE = re.compile(r"^(\d{4})-(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
-ID_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-STATUTS = {"prevue": "prévue", "realisee": "réalisée", "annulee": "annulée"}
-MILIEUX_TERRITOIRE = ("rural", "periurbain", "urbain")
-MILIEUX_STRUCTURE = ("rural", "urbain")
-DEBRIEF_FILE = "retour_experience.md"
-DEBRIEF_HEADINGS = (
-    "Ce qui a fonctionné",
-    "Difficultés",
-    "À faire évoluer",
-    "Conseils pour transférer",
+from vccap.catalogue import default_indicators, default_types
+from vccap.errors import InputError, InvalidWorkspace, UnknownAction
+from vccap.model import (
+    Action,
+    Debrief,
+    Demarche,
+    Indicateur,
+    Structure,
+    Territoire,
+    TypeAction,
+    parse_debrief,
 )
-
-ACTION_KEYS = {
-    "id",
-    "titre",
-    "type",
-    "statut",
-    "date_debut",
-    "date_fin",
-    "lieu",
-    "territoires",
-    "partenaires",
-    "descriptif",
-    "objectifs",
-    "budget",
-    "temps_agents_jours",
-    "source",
-}
-DEMARCHE_KEYS = {
-    "nom",
-    "region",
-    "chef_de_file",
-    "annees",
-    "seuil_confidentialite",
-    "description",
-    "principes",
-    "source",
-    "site",
-}
-TYPE_KEYS = {
-    "libelle",
-    "description",
-    "tables",
-    "indicateurs",
-    "indicateurs_cles",
-    "retroplanning",
-    "resume",
-    "conditions_transfert",
-    "outils",
-}
-
-
-# --------------------------------------------------------------------------- typed objects
-
-
-@dataclass(frozen=True)
-class Territoire:
-    id: str
-    nom: str
-    milieu: str
-    departement: str = ""
-
-
-@dataclass(frozen=True)
-class Structure:
-    id: str
-    nom: str
-    categorie: str
-    milieu: str
-    territoire: str | None = None
-
-
-@dataclass(frozen=True)
-class Indicateur:
-    id: str
-    libelle: str
-    unite: str
-    calcul: dict[str, Any]
-    sens: str = "hausse"
-
-
-@dataclass
-class TypeAction:
-    id: str
-    libelle: str
-    description: str = ""
-    tables: list[str] = field(default_factory=list)
-    indicateurs: list[str] = field(default_factory=list)
-    indicateurs_cles: list[str] = field(default_factory=list)
-    retroplanning: list[dict[str, Any]] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Objectif:
-    libelle: str
-    indicateur: str
-    cible: float | None = None
-
-
-@dataclass(frozen=True)
-class LigneBudget:
-    poste: str
-    montant: float
-    financeur: str = ""
-
-
-@dataclass
-class Action:
-    id: str
-    titre: str
-    type: str
-    statut: str
-    date_debut: dt.date | None
-    date_fin: dt.date | None
-    lieu: str = ""
-    territoires: list[str] = field(default_factory=list)
-    partenaires: list[str] = field(default_factory=list)
-    descriptif: str = ""
-    objectifs: list[Objectif] = field(default_factory=list)
-    budget: list[LigneBudget] = field(default_factory=list)
-    temps_agents_jours: float | None = None
-    source: str = ""
-    folder: Path | None = None
-    files: dict[str, Path] = field(default_factory=dict)
-
-    @property
-    def annee(self) -> int | None:
-        if self.date_debut is not None:
-            return self.date_debut.year
-        match = SLUG_RE.match(self.id)
-        return int(match.group(1)) if match else None
-
-    @property
-    def fictive(self) -> bool:
-        """True when the action's source says its data is invented."""
-        return "fictiv" in fold(self.source)
-
-    @property
-    def debrief_path(self) -> Path | None:
-        if self.folder is None:
-            return None
-        path = self.folder / DEBRIEF_FILE
-        return path if path.exists() else None
-
-
-@dataclass
-class Demarche:
-    nom: str
-    region: str = ""
-    chef_de_file: str = ""
-    annees: list[int] = field(default_factory=list)
-    seuil_confidentialite: int = 3
-    description: str = ""
-    principes: dict[str, str] = field(default_factory=dict)
-    source: str = ""
-
-
-@dataclass
-class Debrief:
-    """The team's debrief (``retour_experience.md``) split by level-2 headings."""
-
-    intro: str
-    sections: dict[str, str]
-    quotes: list[str]
-
-    def section(self, heading: str) -> str:
-        wanted = fold(heading)
-        for title, text in self.sections.items():
-            if fold(title) == wanted:
-                return text
-        return ""
-
-
-# --------------------------------------------------------------------------- catalogue
-
-
-@functools.cache
-def _package_yaml_cached(name: str) -> dict[str, Any]:
-    text = resources.files("vccap").joinpath("catalogue", name).read_text(encoding="utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader) or {}  # noqa: S506 - a safe loader
-
-
-def _package_yaml(name: str) -> dict[str, Any]:
-    """A catalogue file shipped with the kit (parsed once per process; a fresh copy each time)."""
-    return copy.deepcopy(_package_yaml_cached(name))
-
-
-def default_indicators() -> dict[str, Indicateur]:
-    data = _package_yaml("indicateurs.yml")
-    return {
-        key: Indicateur(
-            id=key,
-            libelle=spec["libelle"],
-            unite=spec.get("unite", ""),
-            calcul=spec["calcul"],
-            sens=spec.get("sens", "hausse"),
-        )
-        for key, spec in data.items()
-    }
-
-
-def _type_from_spec(key: str, spec: dict[str, Any]) -> TypeAction:
-    known = {k: spec[k] for k in spec if k in TYPE_KEYS}
-    return TypeAction(
-        id=key,
-        libelle=str(known.get("libelle", key)),
-        description=str(known.get("description", "") or ""),
-        tables=list(known.get("tables", []) or []),
-        indicateurs=list(known.get("indicateurs", []) or []),
-        indicateurs_cles=list(known.get("indicateurs_cles", []) or []),
-        retroplanning=list(known.get("retroplanning", []) or []),
-        extra={k: v for k, v in known.items() if k in {"resume", "conditions_transfert", "outils"}},
-    )
-
-
-def default_types() -> dict[str, TypeAction]:
-    return {
-        key: _type_from_spec(key, spec) for key, spec in _package_yaml("types_action.yml").items()
-    }
-
+from vccap.normalize import fold
 
 # --------------------------------------------------------------------------- the workspace
 
-#: Raw tables already read in this process, keyed by path, size, modification time, kind and
-#: references: a warm kernel building many pages reads each file once. Content-keyed, so it
-#: never changes what a report shows; it lives in memory only.
-_RAW_MEMO: dict[tuple, Any] = {}
-_RAW_MEMO_SIZE = 4000
-#: Personal values of each memoised raw table (same lifetime as the table).
-_PERSONAL_MEMO: dict[int, tuple[Any, privacy.PersonalValues]] = {}
+
+class _ReadTable:
+    """One raw table read in this process, with its personal values (computed once)."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self._personal: privacy.PersonalValues | None = None
+
+    @property
+    def personal(self) -> privacy.PersonalValues:
+        if self._personal is None:
+            values = privacy.PersonalValues.empty()
+            values.update(self.raw.df)
+            self._personal = values
+        return self._personal
+
+
+class TableCache:
+    """The one cache of raw tables read in a process (bounded, oldest first out).
+
+    Keyed by path, size, modification time, kind and the digest of the references the table
+    is checked against: a warm kernel building many pages reads each file once, and a file
+    changed on disk is read again. It never changes what a page shows; it lives in memory.
+    """
+
+    def __init__(self, size: int = 4000) -> None:
+        self.size = size
+        self.entries: dict[tuple, _ReadTable] = {}
+
+    def read(self, path: Path, kind: str, references: dict, digest: str, **options: Any):
+        from vccap.tables import read_table
+
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns, kind, digest)
+        entry = self.entries.get(key)
+        if entry is None:
+            entry = _ReadTable(read_table(path, kind, references=references, **options))
+            self.entries[key] = entry
+            while len(self.entries) > self.size:
+                self.entries.pop(next(iter(self.entries)))
+        return entry
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+#: The process's table cache.
+TABLES = TableCache()
 
 
 class Workspace:
@@ -275,9 +95,10 @@ class Workspace:
         self.indicateurs: dict[str, Indicateur] = default_indicators()
         self.actions: dict[str, Action] = {}
         self.problems: list[InputError] = []
-        self._raw: dict[str, dict[str, Any]] = {}
+        self._read: dict[str, dict[str, _ReadTable]] = {}
+        #: Actions whose table problems are already in ``problems`` (read, or scanned).
+        self.checked: set[str] = set()
         self._tables: dict[str, dict[str, pd.DataFrame]] = {}
-        self._tables_loaded: set[str] = set()
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -288,7 +109,7 @@ class Workspace:
         except ValueError:
             return str(path)
 
-    def _problem(self, path: Path, expected: str, **kw: Any) -> None:
+    def add_problem(self, path: Path, expected: str, **kw: Any) -> None:
         self.problems.append(InputError(self.display(path), expected, **kw))
 
     @property
@@ -337,42 +158,52 @@ class Workspace:
 
     # -- tables ---------------------------------------------------------------------------
 
-    def _read_raw(self, action_id: str) -> dict[str, Any]:
+    def _read_tables(self, action_id: str) -> dict[str, _ReadTable]:
         """Read and validate every raw table of one action (personal fields included)."""
-        if action_id in self._raw:
-            return self._raw[action_id]
-        from vccap.tables import read_table
-
+        if action_id in self._read:
+            return self._read[action_id]
         action = self.action(action_id)
-        raws: dict[str, Any] = {}
+        read: dict[str, _ReadTable] = {}
         for kind, path in sorted(action.files.items()):
-            stat = path.stat()
-            memo_key = (str(path), stat.st_size, stat.st_mtime_ns, kind, self._references_digest)
-            raw = _RAW_MEMO.get(memo_key)
-            if raw is None:
-                raw = read_table(
-                    path,
-                    kind,
-                    display=self.display(path),
-                    references=self.references,
-                    action=action_id,
+            entry = TABLES.read(
+                path,
+                kind,
+                self.references,
+                self._references_digest,
+                display=self.display(path),
+                action=action_id,
+            )
+            if action_id not in self.checked:
+                self.problems.extend(
+                    dataclasses.replace(p, action=action_id) for p in entry.raw.problems
                 )
-                _RAW_MEMO[memo_key] = raw
-                while len(_RAW_MEMO) > _RAW_MEMO_SIZE:
-                    evicted = _RAW_MEMO.pop(next(iter(_RAW_MEMO)))
-                    _PERSONAL_MEMO.pop(id(evicted), None)
-            problems = [dataclasses.replace(p, action=action_id) for p in raw.problems]
-            self.problems.extend(problems)
-            raws[kind] = raw
-        self._raw[action_id] = raws
-        self._tables_loaded.add(action_id)
-        return raws
+            read[kind] = entry
+        self.checked.add(action_id)
+        self._read[action_id] = read
+        return read
+
+    def valid(self, action_id: str) -> bool:
+        """True when the action's ``action.yml`` and tables have no error.
+
+        Its tables are read (once) unless their problems are already known (a build's scan).
+        """
+        action = self.action(action_id)
+        if action.folder is not None and action_id not in self.checked:
+            self._read_tables(action_id)
+        return not self.problems_of(action_id)
+
+    def raw_tables(self, action_id: str) -> dict[str, Any]:
+        """The action's raw tables (:class:`vccap.tables.RawTable`, personal fields included).
+
+        For reading and validation only: never publish them (see :meth:`tables`).
+        """
+        return {kind: entry.raw for kind, entry in self._read_tables(action_id).items()}
 
     def load_all_tables(self) -> None:
         """Read every table of every action, collecting problems (for ``vccap validate``)."""
         for action_id, action in self.actions.items():
             if action.folder is not None:
-                self._read_raw(action_id)
+                self._read_tables(action_id)
 
     @cached_property
     def personal_values(self) -> privacy.PersonalValues:
@@ -381,20 +212,16 @@ class Workspace:
         for action_id, action in self.actions.items():
             if action.folder is None:
                 continue
-            for raw in self._read_raw(action_id).values():
-                found = _PERSONAL_MEMO.get(id(raw))
-                if found is None or found[0] is not raw:
-                    table_values = privacy.PersonalValues.empty()
-                    table_values.update(raw.df)
-                    found = _PERSONAL_MEMO[id(raw)] = (raw, table_values)
-                values.emails |= found[1].emails
-                values.phones |= found[1].phones
-                values.full_names |= found[1].full_names
-                values.last_names |= found[1].last_names
+            for entry in self._read_tables(action_id).values():
+                found = entry.personal
+                values.emails |= found.emails
+                values.phones |= found.phones
+                values.full_names |= found.full_names
+                values.last_names |= found.last_names
         return values
 
     @cached_property
-    def _name_pattern(self) -> re.Pattern[str] | None:
+    def name_pattern(self) -> re.Pattern[str] | None:
         return self.personal_values.name_pattern()
 
     @cached_property
@@ -410,7 +237,7 @@ class Workspace:
         """
         if action_id in self._tables:
             return self._tables[action_id]
-        raws = self._read_raw(action_id)
+        raws = self.raw_tables(action_id)
         problems = self.problems_of(action_id) + self.general_problems()
         if problems:
             raise InvalidWorkspace(self.root, problems)
@@ -420,7 +247,7 @@ class Workspace:
             df = df.drop(columns=[c for c in df.columns if c == "_ligne"])
             for column in ("commentaire", "engagement"):
                 if column in df.columns:
-                    df[column] = privacy.scrub_series(df[column], self._name_pattern)
+                    df[column] = privacy.scrub_series(df[column], self.name_pattern)
             if "structure" in df.columns:
                 df = self._enrich_structures(df)
             out[kind] = df
@@ -442,543 +269,5 @@ class Workspace:
         if path is None:
             return None
         text = path.read_bytes().decode("utf-8-sig", errors="replace")
-        text = privacy.scrub(text, self._name_pattern)
+        text = privacy.scrub(text, self.name_pattern)
         return parse_debrief(text)
-
-
-def parse_debrief(text: str) -> Debrief:
-    """Split a debrief into intro, level-2 sections and quotes (``>`` lines)."""
-    intro: list[str] = []
-    sections: dict[str, list[str]] = {}
-    current: list[str] = intro
-    for line in text.splitlines():
-        match = re.match(r"^##\s+(.+?)\s*#*\s*$", line)
-        if match:
-            current = sections.setdefault(match.group(1).strip(), [])
-            continue
-        if re.match(r"^#\s+", line) and current is intro:
-            continue  # the document's own title
-        current.append(line)
-    quotes: list[str] = []
-    buffer: list[str] = []
-    for line in text.splitlines() + [""]:
-        if line.startswith(">"):
-            buffer.append(line.lstrip(">").strip())
-        elif buffer:
-            quote = " ".join(b for b in buffer if b).strip().strip('«»"“” ')
-            if quote:
-                quotes.append(quote)
-            buffer = []
-    return Debrief(
-        intro=_without_prompts("\n".join(intro)),
-        sections={k: _without_prompts("\n".join(v)) for k, v in sections.items()},
-        quotes=quotes,
-    )
-
-
-PROMPT_RE = re.compile(r"^\s*[*_]À compléter\b.*[*_]\s*$", re.MULTILINE)
-
-
-def _without_prompts(text: str) -> str:
-    """Drop the italic « À compléter … » prompts of a new debrief skeleton."""
-    return PROMPT_RE.sub("", text).strip()
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def load_workspace(path: str | Path) -> Workspace:
-    """Load a workspace; problems are collected, not raised (see ``Workspace.problems``)."""
-    root = Path(path)
-    if not root.exists():
-        raise WorkspaceNotFound(root, "absent")
-    if not root.is_dir():
-        raise WorkspaceNotFound(root, "pas_un_dossier")
-    if not (root / "demarche.yml").exists():
-        raise WorkspaceNotFound(root, "sans_demarche")
-    root = root.resolve()
-    ws = Workspace(root)
-    _load_demarche(ws)
-    _load_territoires(ws)
-    _load_structures(ws)
-    _load_types(ws)
-    _load_actions(ws)
-    return ws
-
-
-def _safe_yaml(ws: Workspace, path: Path, action: str | None = None) -> tuple[Any, Lines] | None:
-    try:
-        return read_yaml(path, ws.display(path), action=action)
-    except InputError as problem:
-        ws.problems.append(problem)
-        return None
-
-
-def _unknown_keys(
-    ws: Workspace,
-    path: Path,
-    data: dict,
-    allowed: set[str],
-    lines: Lines,
-    prefix: tuple = (),
-    action: str | None = None,
-) -> None:
-    for key in data:
-        if key not in allowed:
-            ws._problem(
-                path,
-                "une des clés : " + ", ".join(sorted(allowed)),
-                line=lines.get(prefix + (key,)),
-                column=str(key),
-                value=str(key),
-                code="cle_inconnue",
-                action=action,
-            )
-
-
-def _load_demarche(ws: Workspace) -> None:
-    path = ws.root / "demarche.yml"
-    loaded = _safe_yaml(ws, path)
-    if loaded is None:
-        return
-    data, lines = loaded
-    if not isinstance(data, dict):
-        ws._problem(path, "un dictionnaire YAML (clé: valeur)", line=1, code="yaml_invalide")
-        return
-    _unknown_keys(ws, path, data, DEMARCHE_KEYS, lines)
-    if not data.get("nom"):
-        ws._problem(path, "une clé « nom » renseignée", line=1, column="nom", code="obligatoire")
-    seuil = data.get("seuil_confidentialite", 3)
-    if not isinstance(seuil, int) or isinstance(seuil, bool) or seuil < 1:
-        ws._problem(
-            path,
-            "un entier supérieur ou égal à 1",
-            line=lines.get(("seuil_confidentialite",)),
-            column="seuil_confidentialite",
-            value=str(seuil),
-            code="entier",
-        )
-        seuil = 3
-    annees = data.get("annees") or []
-    if not isinstance(annees, list) or not all(isinstance(a, int) for a in annees):
-        ws._problem(
-            path,
-            "une liste d'années, par exemple [2016, 2017]",
-            line=lines.get(("annees",)),
-            column="annees",
-            value=str(annees),
-            code="liste",
-        )
-        annees = []
-    principes = data.get("principes") or {}
-    ws.demarche = Demarche(
-        nom=str(data.get("nom") or ws.root.name),
-        region=str(data.get("region") or ""),
-        chef_de_file=str(data.get("chef_de_file") or ""),
-        annees=annees,
-        seuil_confidentialite=seuil,
-        description=str(data.get("description") or ""),
-        principes=principes if isinstance(principes, dict) else {},
-        source=str(data.get("source") or ""),
-    )
-
-
-def _read_reference_csv(
-    ws: Workspace, name: str, columns: list[str]
-) -> list[tuple[int, dict[str, str]]]:
-    """Read territoires.csv / structures.csv as rows of strings (robust reader of tables.py)."""
-    from vccap.tables import read_table
-
-    path = ws.root / name
-    if not path.exists():
-        ws._problem(
-            path, f"un fichier {name} (colonnes : {', '.join(columns)})", code="fichier_absent"
-        )
-        return []
-    raw = read_table(path, name.removesuffix(".csv"), display=ws.display(path))
-    ws.problems.extend(raw.problems)
-    rows: list[tuple[int, dict[str, str]]] = []
-    df = raw.df
-    for record in df.to_dict("records"):
-        line = int(record.get("_ligne") or 0)
-        rows.append(
-            (
-                line,
-                {
-                    c: ("" if pd.isna(record.get(c)) else str(record.get(c)).strip())
-                    for c in columns
-                },
-            )
-        )
-    return rows
-
-
-def _new_id(ws: Workspace, path: Path, ident: str, line: int, known: dict, example: str) -> bool:
-    """True when a reference table's id is well formed and not yet taken (else a problem)."""
-    if not ID_RE.match(ident):
-        ws._problem(
-            path,
-            f"un identifiant en minuscules, chiffres et tirets (ex. {example})",
-            line=line,
-            column="id",
-            value=ident,
-            code="identifiant",
-        )
-        return False
-    if ident in known:
-        ws._problem(
-            path, "un identifiant unique", line=line, column="id", value=ident, code="doublon"
-        )
-        return False
-    return True
-
-
-def _load_territoires(ws: Workspace) -> None:
-    path = ws.root / "territoires.csv"
-    for line, row in _read_reference_csv(
-        ws, "territoires.csv", ["id", "nom", "milieu", "departement"]
-    ):
-        if not _new_id(ws, path, row["id"], line, ws.territoires, "pays-diois"):
-            continue
-        ws.territoires[row["id"]] = Territoire(
-            row["id"], row["nom"] or row["id"], row["milieu"], row["departement"]
-        )
-
-
-def _load_structures(ws: Workspace) -> None:
-    path = ws.root / "structures.csv"
-    rows = _read_reference_csv(
-        ws, "structures.csv", ["id", "nom", "categorie", "milieu", "territoire"]
-    )
-    for line, row in rows:
-        if not _new_id(ws, path, row["id"], line, ws.structures, "mdef-lyon"):
-            continue
-        territoire = row["territoire"] or None
-        if territoire and territoire not in ws.territoires:
-            ws._problem(
-                path,
-                "un identifiant de territoires.csv",
-                line=line,
-                column="territoire",
-                value=territoire,
-                code="reference",
-            )
-            territoire = None
-        ws.structures[row["id"]] = Structure(
-            row["id"], row["nom"] or row["id"], row["categorie"], row["milieu"], territoire
-        )
-
-
-def _load_types(ws: Workspace) -> None:
-    path = ws.root / "types_action.yml"
-    if not path.exists():
-        return
-    loaded = _safe_yaml(ws, path)
-    if loaded is None:
-        return
-    data, lines = loaded
-    if data is None:
-        return
-    if not isinstance(data, dict):
-        ws._problem(
-            path,
-            "un dictionnaire de types d'action (identifiant: description)",
-            line=1,
-            code="yaml_invalide",
-        )
-        return
-    for key, spec in data.items():
-        if not isinstance(spec, dict) or not ID_RE.match(str(key)):
-            ws._problem(
-                path,
-                "un identifiant de type suivi de ses clés (libelle, tables, indicateurs…)",
-                line=lines.get((key,)),
-                column=str(key),
-                value=str(key),
-                code="type_invalide",
-            )
-            continue
-        _unknown_keys(ws, path, spec, TYPE_KEYS, lines, prefix=(key,))
-        base = ws.types.get(key)
-        merged = dict(base.__dict__) if base else {}
-        merged.pop("id", None)
-        extra = merged.pop("extra", {}) if merged else {}
-        merged.update(extra)
-        merged.update(spec)
-        new = _type_from_spec(key, merged)
-        for i, ind in enumerate(new.indicateurs + new.indicateurs_cles):
-            if ind not in ws.indicateurs:
-                ws._problem(
-                    path,
-                    "un indicateur du catalogue : " + ", ".join(sorted(ws.indicateurs)),
-                    line=lines.get((key, "indicateurs", i)) or lines.get((key,)),
-                    column="indicateurs",
-                    value=str(ind),
-                    code="indicateur_inconnu",
-                )
-        ws.types[key] = new
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-            try:
-                return dt.datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
-    raise ValueError(value)
-
-
-def _load_actions(ws: Workspace) -> None:
-    folder = ws.root / "actions"
-    if not folder.is_dir():
-        return
-    for action_dir in sorted(
-        p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
-    ):
-        action = _load_action(ws, action_dir)
-        if action is None:
-            continue
-        if action.id in ws.actions:
-            ws._problem(
-                action_dir / "action.yml",
-                "un identifiant d'action unique",
-                line=1,
-                column="id",
-                value=action.id,
-                code="doublon",
-                action=action.id,
-            )
-            continue
-        ws.actions[action.id] = action
-    ws.actions = dict(
-        sorted(ws.actions.items(), key=lambda kv: (kv[1].date_debut or dt.date.max, kv[0]))
-    )
-
-
-def _load_action(ws: Workspace, action_dir: Path) -> Action | None:
-    path = action_dir / "action.yml"
-    action_id = action_dir.name
-    if not path.exists():
-        ws._problem(
-            path,
-            "un fichier action.yml dans le dossier de l'action",
-            code="fichier_absent",
-            action=action_id,
-        )
-        return None
-    loaded = _safe_yaml(ws, path, action=action_id)
-    if loaded is None:
-        return Action(
-            id=action_id,
-            titre=action_id,
-            type="",
-            statut="realisee",
-            date_debut=None,
-            date_fin=None,
-            folder=action_dir,
-        )
-    data, lines = loaded
-    if not isinstance(data, dict):
-        ws._problem(
-            path,
-            "un dictionnaire YAML (clé: valeur)",
-            line=1,
-            code="yaml_invalide",
-            action=action_id,
-        )
-        return None
-
-    def problem(key: tuple, expected: str, value: Any, code: str) -> None:
-        ws._problem(
-            path,
-            expected,
-            line=lines.get(key) or 1,
-            column=".".join(map(str, key)),
-            value="" if value is None else str(value),
-            code=code,
-            action=action_id,
-        )
-
-    _unknown_keys(ws, path, data, ACTION_KEYS, lines, action=action_id)
-    given_id = str(data.get("id") or "")
-    if given_id != action_id:
-        problem(("id",), f"le nom du dossier de l'action : {action_id}", given_id, "identifiant")
-    if not SLUG_RE.match(action_id):
-        problem(
-            ("id",),
-            "un identifiant AAAA-MM-mots-en-minuscules (ex. 2016-06-salon-lyon)",
-            action_id,
-            "identifiant",
-        )
-    for key in ("titre", "type", "statut", "date_debut"):
-        if data.get(key) in (None, ""):
-            problem((key,), f"une valeur pour « {key} »", None, "obligatoire")
-
-    type_id = str(data.get("type") or "")
-    if type_id and type_id not in ws.types:
-        problem(
-            ("type",),
-            "un type du catalogue : " + ", ".join(sorted(ws.types)),
-            type_id,
-            "type_inconnu",
-        )
-    statut = fold(str(data.get("statut") or "realisee")).replace("_", "")
-    if statut not in STATUTS:
-        problem(("statut",), "prevue, realisee ou annulee", data.get("statut"), "vocabulaire")
-        statut = "realisee"
-
-    dates: dict[str, dt.date | None] = {}
-    for key in ("date_debut", "date_fin"):
-        value = data.get(key)
-        if value in (None, ""):
-            dates[key] = None
-            continue
-        try:
-            dates[key] = _as_date(value)
-        except ValueError:
-            problem((key,), "une date (2016-06-15 ou 15/06/2016)", value, "date")
-            dates[key] = None
-    start, end = dates["date_debut"], dates["date_fin"]
-    if start and end and end < start:
-        problem(
-            ("date_fin",),
-            f"une date de fin postérieure ou égale au début ({start.isoformat()})",
-            end.isoformat(),
-            "date_fin",
-        )
-    match = SLUG_RE.match(action_id)
-    if start and match and (int(match.group(1)), int(match.group(2))) != (start.year, start.month):
-        problem(
-            ("id",),
-            f"un identifiant qui commence par l'année et le mois du début "
-            f"({start.year}-{start.month:02d})",
-            action_id,
-            "identifiant",
-        )
-
-    territoires = _id_list(
-        data.get("territoires"),
-        ("territoires",),
-        ws.territoires,
-        "un territoire de territoires.csv",
-        problem,
-    )
-    partenaires = _id_list(
-        data.get("partenaires"),
-        ("partenaires",),
-        ws.structures,
-        "une structure de structures.csv",
-        problem,
-    )
-
-    type_spec = ws.types.get(type_id)
-    objectifs: list[Objectif] = []
-    raw_objectifs = data.get("objectifs") or []
-    if not isinstance(raw_objectifs, list):
-        problem(("objectifs",), "une liste d'objectifs (- libelle: …)", raw_objectifs, "liste")
-        raw_objectifs = []
-    for i, obj in enumerate(raw_objectifs):
-        if not isinstance(obj, dict) or not obj.get("libelle"):
-            problem(("objectifs", i), "un objectif avec au moins « libelle »", obj, "objectif")
-            continue
-        indicateur = str(obj.get("indicateur") or "")
-        if indicateur:
-            allowed = type_spec.indicateurs if type_spec else list(ws.indicateurs)
-            if indicateur not in allowed:
-                problem(
-                    ("objectifs", i, "indicateur"),
-                    "un indicateur du type « " + type_id + " » : " + ", ".join(allowed),
-                    indicateur,
-                    "indicateur_inconnu",
-                )
-        cible = obj.get("cible")
-        if cible is not None and (isinstance(cible, bool) or not isinstance(cible, int | float)):
-            problem(
-                ("objectifs", i, "cible"), "un nombre (ex. 80 ou 0.75 pour 75 %)", cible, "nombre"
-            )
-            cible = None
-        objectifs.append(
-            Objectif(str(obj["libelle"]), indicateur, float(cible) if cible is not None else None)
-        )
-
-    budget: list[LigneBudget] = []
-    raw_budget = data.get("budget") or []
-    if not isinstance(raw_budget, list):
-        problem(("budget",), "une liste de lignes {poste, montant, financeur}", raw_budget, "liste")
-        raw_budget = []
-    for i, line in enumerate(raw_budget):
-        montant = line.get("montant") if isinstance(line, dict) else None
-        if isinstance(montant, str):
-            try:
-                montant = float(montant.replace("\u202f", "").replace(" ", "").replace(",", "."))
-            except ValueError:
-                pass
-        if (
-            not isinstance(line, dict)
-            or isinstance(montant, bool)
-            or not isinstance(montant, int | float)
-        ):
-            problem(
-                ("budget", i), "une ligne {poste: …, montant: nombre, financeur: …}", line, "budget"
-            )
-            continue
-        budget.append(
-            LigneBudget(
-                str(line.get("poste") or ""), float(montant), str(line.get("financeur") or "")
-            )
-        )
-    temps = data.get("temps_agents_jours")
-    if temps is not None and (isinstance(temps, bool) or not isinstance(temps, int | float)):
-        problem(("temps_agents_jours",), "un nombre de jours", temps, "nombre")
-        temps = None
-
-    from vccap.tables import find_table_files
-
-    files, file_problems = find_table_files(
-        action_dir, display_root=ws.root.parent, action=action_id
-    )
-    ws.problems.extend(file_problems)
-
-    return Action(
-        id=action_id,
-        titre=str(data.get("titre") or action_id),
-        type=type_id,
-        statut=statut,
-        date_debut=start,
-        date_fin=end or start,
-        lieu=str(data.get("lieu") or ""),
-        territoires=territoires,
-        partenaires=partenaires,
-        descriptif=str(data.get("descriptif") or "").strip(),
-        objectifs=objectifs,
-        budget=budget,
-        temps_agents_jours=float(temps) if temps is not None else None,
-        source=str(data.get("source") or ""),
-        folder=action_dir,
-        files=files,
-    )
-
-
-def _id_list(value: Any, key: tuple, known: dict, expected: str, problem) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        problem(
-            key, "une liste d'identifiants entre crochets, ex. [diois, beaujolais]", value, "liste"
-        )
-        return []
-    out: list[str] = []
-    for i, item in enumerate(value):
-        item_id = str(item)
-        if item_id not in known:
-            problem(key + (i,), expected, item_id, "reference")
-            continue
-        if item_id not in out:
-            out.append(item_id)
-    return out

@@ -12,8 +12,7 @@ import nbformat
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
-from vccap.publish import (
-    _UNPUBLISHED_MIMETYPES,
+from vccap.site.publish import (
     DEFAULT_SITE_TITLE,
     NBCONVERT_TEMPLATE_NAME,
     NBCONVERT_TEMPLATES_DIR,
@@ -26,8 +25,9 @@ from vccap.publish import (
     SITE_JS,
     SITE_TEMPLATES_DIR,
     TEMPLATES_DIR,
+    UNPUBLISHED_MIMETYPES,
     Breadcrumb,
-    _figure_label,
+    figure_label,
     plotly_js_path,
     script_json,
 )
@@ -64,7 +64,7 @@ class PublishPreprocessor(Preprocessor):
                         figure = data[PLOTLY_MIMETYPE]
                         output.setdefault("metadata", {})["vccap_figure"] = {
                             "id": f"fig-{cell_index}-{output_index}",
-                            "label": _figure_label(figure),
+                            "label": figure_label(figure),
                             "config": {**figure.get("config", {}), **PLOTLY_CONFIG},
                         }
                         has_figures = True
@@ -83,7 +83,7 @@ class PublishPreprocessor(Preprocessor):
             return output.get("name") == "stdout" and bool(output.get("text"))
         if kind in ("display_data", "execute_result"):
             data = output.get("data", {})
-            return any(mimetype not in _UNPUBLISHED_MIMETYPES for mimetype in data)
+            return any(mimetype not in UNPUBLISHED_MIMETYPES for mimetype in data)
         return kind == "error"
 
 
@@ -153,7 +153,7 @@ _LOCAL_LINK_RE = re.compile(
 _HOME_WORD_RE = re.compile(r'<span class="vc-accueil-mot">[^<]*</span>\s*')
 
 
-def _script_text(text: str) -> str:
+def script_text(text: str) -> str:
     """JavaScript safe inside an inline ``<script>`` element."""
     return text.replace("</script", "<\\/script").replace("<!--", "<\\!--")
 
@@ -177,7 +177,7 @@ def inline_assets(page: str) -> str:
     if not found:
         raise ValueError("page without the site stylesheet: not rendered by PageRenderer?")
     return _SCRIPT_RE.sub(
-        lambda m: f"<script>\n{_script_text(scripts[m.group(1)])}\n</script>", page
+        lambda m: f"<script>\n{script_text(scripts[m.group(1)])}\n</script>", page
     )
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import jinja2
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 NBCONVERT_TEMPLATES_DIR = TEMPLATES_DIR / "nbconvert"
 SITE_TEMPLATES_DIR = TEMPLATES_DIR / "site"
 NBCONVERT_TEMPLATE_NAME = "vccap"
@@ -56,7 +56,7 @@ REMOVE_CELL_TAGS = frozenset({"remove-cell", "remove_cell", "papermill-error-cel
 REMOVE_OUTPUT_TAGS = frozenset({"remove-output", "remove_output"})
 
 #: Output mimetypes never published (arbitrary code, widgets, CDN-bound renderers).
-_UNPUBLISHED_MIMETYPES = frozenset(
+UNPUBLISHED_MIMETYPES = frozenset(
     {
         "application/javascript",
         "application/vnd.jupyter.widget-view+json",
@@ -126,7 +126,7 @@ def remote_references(page: str) -> list[str]:
     return [first or second for first, second in _REMOTE_REF_RE.findall(page)]
 
 
-def _figure_label(figure: dict[str, Any]) -> str:
+def figure_label(figure: dict[str, Any]) -> str:
     """Accessible name of a plotly figure: "Graphique : <title>" or "Graphique"."""
     title = figure.get("layout", {}).get("title")
     text = title.get("text") if isinstance(title, dict) else title
@@ -226,12 +226,3 @@ def copy_assets(out_dir: Path) -> list[Path]:
             _copy_atomic(source, target)
             written.append(target)
     return written
-
-
-def __getattr__(name: str) -> Any:
-    """Notebook pages live in :mod:`vccap.pages` (nbconvert is imported only when needed)."""
-    if name in {"PageRenderer", "PublishPreprocessor"}:
-        from vccap import pages
-
-        return getattr(pages, name)
-    raise AttributeError(name)

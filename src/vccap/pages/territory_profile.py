@@ -21,113 +21,114 @@ Privacy
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pandas as pd
 
 from vccap import fmt, journeys, network, privacy
-from vccap.build import SUMMARY_MIME
 from vccap.errors import InvalidWorkspace, UnknownTerritory
-from vccap.report import (
+from vccap.model import Action, Territoire
+from vccap.normalize import fold
+from vccap.pages.action_report import territory_breakdown
+from vccap.pages.base import Page
+from vccap.pages.blocks import Breakdown, link, protect, shown
+from vccap.pages.display import (
+    CATEGORIES,
     FICTITIOUS_NOTICE,
-    GROUPED,
-    Bundle,
     Html,
-    Items,
-    _esc,
+    Section,
+    esc,
     label,
     labels,
-    render,
-    resolve_workspace,
-)
-from vccap.review import (
-    NODE_GROUPS,
-    breakdown_items,
-    data_table,
-    funnel_items,
-    heading,
-    link,
-    node_group,
-    note,
     plural,
-    protect,
-    shown,
-    table,
-    type_label,
 )
-from vccap.sheet import CATEGORIES
-from vccap.workspace import Action, Territoire, Workspace, load_workspace
+from vccap.pages.registry import PEOPLE_TABLES, PageKind, PlanFacts, Reads
+from vccap.pages.review_data import NODE_GROUPS, node_group, type_label
+from vccap.workspace import Workspace
 
 FUNNEL_BY = "territoire_premier_contact"
+#: What a territory page reads of the actions that name it.
+TERRITORY_TABLES = frozenset((*PEOPLE_TABLES, "evenements"))
 
 
-def unknown_territory(ws: Workspace, territoire: str) -> UnknownTerritory:
-    """The error for an id that territoires.csv does not hold."""
-    return UnknownTerritory(str(territoire), sorted(ws.territoires))
+# --------------------------------------------------------------------------- the page kind
+
+
+def _mentioning(ws: Workspace, key: str, facts: PlanFacts) -> tuple[str, ...]:
+    """Actions naming the territory, in action.yml or inside their tables."""
+    return tuple(
+        a.id
+        for a in ws.actions.values()
+        if key in a.territoires or key in facts.territories.get(a.id, frozenset())
+    )
+
+
+def _validate(ws: Workspace, key: str) -> None:
+    if key not in ws.territoires:
+        raise UnknownTerritory(key, sorted(ws.territoires))
+
+
+KIND = PageKind(
+    name="territoires",
+    notebook="territory_profile.ipynb",
+    parameter="territoire",
+    label="Territoires",
+    order=40,
+    keys=lambda ws: sorted(ws.territoires, key=lambda t: fold(ws.territoires[t].nom)),
+    title=lambda ws, key: ws.territoires[key].nom,
+    breadcrumb=lambda ws, key: [
+        ("Territoires", "index.html#territoires"),
+        (ws.territoires[key].nom, None),
+    ],
+    fictitious=lambda ws, key, reads: any(ws.actions[a].fictive for a in reads.actions),
+    reads=lambda ws, key, facts: Reads(
+        actions=_mentioning(ws, key, facts), tables=TERRITORY_TABLES, people=True
+    ),
+    validate=_validate,
+    index_intro="Les actions de chaque territoire, les contacts reçus et leurs suites.",
+)
 
 
 def published_contacts(ws: Workspace, action_id: str) -> dict[str, int]:
-    """Contacts per territory id exactly as the action's report publishes them on their own.
-
-    Mirrors :meth:`vccap.report.ActionReport.graphique_territoires`: counts by territory
-    name, protected with :func:`vccap.privacy.protect_counts`; territories grouped in
-    "Autres (regroupés)" are absent from the result.
-    """
-    contacts = ws.tables(action_id).get("contacts")
-    if contacts is None or contacts.empty or "territoire" not in contacts.columns:
+    """Contacts per territory id exactly as the action's report publishes them on their own
+    (territories grouped in "Autres (regroupés)" are absent from the result)."""
+    b = territory_breakdown(ws, ws.tables(action_id))
+    if b is None:
         return {}
-    names = {t.id: t.nom for t in ws.territoires.values()}
-    series = contacts["territoire"].map(names).map(lambda v: label("territoire", v))
-    counts = series.value_counts(sort=True).drop(labels=["Non renseigné"], errors="ignore")
-    protected = privacy.protect_counts(counts, ws.seuil, other_label=GROUPED)
-    by_name = dict(zip(protected.table["categorie"], protected.table["effectif"], strict=True))
-    return {tid: int(by_name[name]) for tid, name in names.items() if name in by_name}
+    by_name = dict(zip(b.table["libelle"], b.table["effectif"], strict=True))
+    return {t.id: int(by_name[t.nom]) for t in ws.territoires.values() if t.nom in by_name}
 
 
-@dataclass
-class TerritoryProfile:
-    ws: Workspace
-    territoire: Territoire
-    joined: list[Action] = field(default_factory=list)  # realised, took part
-    others: list[Action] = field(default_factory=list)  # planned / cancelled naming it
-    wished: list[Action] = field(default_factory=list)  # realised, named as territoire_vise
-    masking: list[str] = field(default_factory=list)
+# --------------------------------------------------------------------------- the page
 
-    @classmethod
-    def load(cls, workspace: str | Path, territoire: str) -> TerritoryProfile:
-        """The page of ``territoire`` (an id of territoires.csv).
 
-        Raises :class:`~vccap.errors.UnknownTerritory` for an unknown id.
-        """
-        ws = load_workspace(resolve_workspace(workspace))
-        t = ws.territoires.get(str(territoire))
-        if t is None:
-            raise unknown_territory(ws, territoire)
-        profile = cls(ws, t)
-        key = profile.key
-        for action in ws.actions.values():
+class TerritoryProfile(Page):
+    """The page of one territory of territoires.csv."""
+
+    KIND = KIND
+
+    def prepare(self) -> None:
+        self.territoire: Territoire = self.ws.territoires[self.key]
+        self.joined: list[Action] = []  # realised, took part
+        self.others: list[Action] = []  # planned / cancelled naming it
+        self.wished: list[Action] = []  # realised, named as territoire_vise
+        for action in self.ws.actions.values():
             if action.statut == "realisee":
-                members, _ = network.action_participants(ws, action)
-                if key in members:
-                    profile.joined.append(action)
-                elif profile._wished_at(action):
-                    profile.wished.append(action)
-            elif t.id in action.territoires:
-                profile.others.append(action)
-        return profile
+                members, _ = network.action_participants(self.ws, action)
+                if self.node in members:
+                    self.joined.append(action)
+                elif self._wished_at(action):
+                    self.wished.append(action)
+            elif self.territoire.id in action.territoires:
+                self.others.append(action)
 
     # -- data ------------------------------------------------------------------------
 
     @property
-    def seuil(self) -> int:
-        return self.ws.seuil
-
-    @property
-    def key(self) -> str:
+    def node(self) -> str:
+        """The territory's node in the cooperation network."""
         return network.node_key(network.TERRITOIRE, self.territoire.id)
 
     @property
@@ -150,9 +151,7 @@ class TerritoryProfile:
         )
 
     def _page(self, action: Action) -> str | None:
-        if action.statut != "realisee" or self.ws.problems_of(action.id):
-            return None
-        return f"../actions/{action.id}.html"
+        return self.link("actions", action.id)
 
     @cached_property
     def contact_sets(self) -> tuple[list[tuple[Action, pd.DataFrame]], list[Action]]:
@@ -207,6 +206,68 @@ class TerritoryProfile:
     def grouped_in_funnel(self) -> bool:
         return self.territoire.id in self.funnel_table.attrs.get("groupes_regroupes", [])
 
+    @cached_property
+    def profile_breakdown(self) -> Breakdown:
+        df = self.contacts_frame
+        counts = (
+            df["profil"].map(lambda v: label("profil", v)).value_counts()
+            if len(df)
+            else pd.Series(dtype="int64")
+        )
+        return protect(counts, self.seuil, "Profil des contacts reçus", "contacts")
+
+    @cached_property
+    def origin_breakdown(self) -> Breakdown:
+        df = self.contacts_frame
+        if df.empty or "departement" not in df.columns:
+            return protect(
+                pd.Series(dtype="int64"),
+                self.seuil,
+                "Origine géographique des contacts",
+                "contacts",
+            )
+        known = labels()["departement"]
+        dep = df["departement"].dropna().astype(str)
+        names = dep.map(lambda d: label("departement", d) if d in known else "Autres départements")
+        return protect(
+            names.value_counts(), self.seuil, "Origine géographique des contacts", "contacts"
+        )
+
+    @property
+    def masking(self) -> list[str]:
+        """What the page groups or masks, in French (for the method note)."""
+        out = []
+        kept, grouped = self.contact_sets
+        if kept and self.profile_breakdown.masked:
+            out.append(
+                f"profil des contacts ({plural(self.profile_breakdown.masked, 'catégorie')})"
+            )
+        if grouped:
+            out.append(
+                f"contacts de {plural(len(grouped), 'action')} non détaillés (effectif faible)"
+            )
+        df = self.contacts_frame
+        if (
+            not df.empty
+            and "departement" in df.columns
+            and df["departement"].notna().any()
+            and self.origin_breakdown.masked
+        ):
+            out.append(
+                f"origine des contacts ({plural(self.origin_breakdown.masked, 'catégorie')})"
+            )
+        row = self.funnel_row
+        if row is None and self.grouped_in_funnel:
+            out.append("parcours des porteurs (territoire regroupé)")
+        elif row is not None:
+            masked = [s for s in journeys.FUNNEL_COLUMNS if pd.isna(row[s])]
+            if masked:
+                out.append(
+                    f"parcours des porteurs ({plural(len(masked), 'étape')} masquée"
+                    f"{'s' if len(masked) > 1 else ''})"
+                )
+        return out
+
     def _contacts_total(self) -> int | None:
         df = self.contacts_frame
         return privacy.safe_count(len(df), self.seuil) if len(df) else 0
@@ -218,9 +279,9 @@ class TerritoryProfile:
         t = self.territoire
         here = [s for s in self.ws.structures.values() if s.territoire == t.id]
         G = self.graph
-        partners = list(G.neighbors(self.key)) if self.key in G else []
+        partners = list(G.neighbors(self.node)) if self.node in G else []
         urban = [
-            n for n in partners if network.is_urban_rural(G, self.key, n)
+            n for n in partners if network.is_urban_rural(G, self.node, n)
         ]  # ties to the other side
         contacts = self._contacts_total()
         kept, grouped = self.contact_sets
@@ -239,7 +300,7 @@ class TerritoryProfile:
             {"libelle": "Partenaires dans le réseau", "valeur": fmt.nombre(len(partners))},
             {"libelle": "dont liens ville-campagne", "valeur": fmt.nombre(len(urban))},
         ]
-        return render(
+        return self.render(
             "territoire_entete.html.j2",
             nom=t.nom,
             milieu=label("milieu", t.milieu),
@@ -252,12 +313,12 @@ class TerritoryProfile:
             source=self.ws.demarche.source,
         )
 
-    def actions(self) -> Items:
+    def actions(self) -> Section:
         """The actions the territory joined (action.yml or tables), and those planned."""
         if not self.joined and not self.others:
-            return Items(
+            return Section(
                 [
-                    note(
+                    self.note(
                         "Aucune action enregistrée : ce territoire ne figure encore dans aucune "
                         "action de la démarche (ni dans un action.yml, ni dans un tableau de "
                         "participants, de contacts ou d'événements)."
@@ -285,7 +346,7 @@ class TerritoryProfile:
             items.append(
                 Html(
                     "<p>"
-                    + _esc(
+                    + esc(
                         f"{self.nom} a pris part à "
                         f"{plural(len(self.joined), 'action réalisée', 'actions réalisées')} "
                         f"de la démarche ({', '.join(str(y) for y in years)})."
@@ -294,7 +355,7 @@ class TerritoryProfile:
                 )
             )
             items.append(
-                table(
+                self.table(
                     "Actions réalisées auxquelles le territoire a pris part",
                     [
                         ("Action", False),
@@ -306,10 +367,10 @@ class TerritoryProfile:
                 )
             )
         else:
-            items.append(note("Aucune action réalisée à ce jour avec ce territoire."))
+            items.append(self.note("Aucune action réalisée à ce jour avec ce territoire."))
         if self.others:
             items.append(
-                table(
+                self.table(
                     "Actions prévues ou annulées qui associent le territoire",
                     [("Action", False), ("Type", False), ("Dates", False), ("Statut", False)],
                     [
@@ -325,22 +386,22 @@ class TerritoryProfile:
             )
         if self.wished:
             items.append(
-                note(
+                self.note(
                     "Des porteurs de projet ont aussi désigné ce territoire comme lieu "
                     "d'installation souhaité lors de : "
                     + ", ".join(a.titre for a in self.wished)
                     + "."
                 )
             )
-        return Items(items)
+        return Section(items)
 
-    def contacts(self) -> Items:
+    def contacts(self) -> Section:
         """Contacts received on the shared stands: by action and by profile (protected)."""
         kept, grouped = self.contact_sets
         if not kept and not grouped:
-            return Items(
+            return Section(
                 [
-                    note(
+                    self.note(
                         "Aucun contact reçu : le territoire n'apparaît dans aucun tableau de "
                         "contacts (les contacts sont recueillis sur les stands communs et les "
                         "événements régionaux)."
@@ -355,7 +416,7 @@ class TerritoryProfile:
             items.append(
                 Html(
                     "<p>"
-                    + _esc(
+                    + esc(
                         f"{plural(total, 'contact reçu', 'contacts reçus')} sur "
                         f"{plural(len(kept), 'action', 'actions')}."
                     )
@@ -371,62 +432,44 @@ class TerritoryProfile:
                 for a, mine in kept
             ]
             items.append(
-                table(
+                self.table(
                     "Contacts reçus à chaque action",
                     [("Action", False), ("Dates", False), ("Contacts", True)],
                     rows,
                     pied=["Total", "", fmt.nombre(int(by_action.sum()))],
                 )
             )
-            b = protect(
-                df["profil"].map(lambda v: label("profil", v)).value_counts(),
-                self.seuil,
-                "Profil des contacts reçus",
-                "contacts",
-            )
-            if b.masked:
-                self.masking.append(f"profil des contacts ({plural(b.masked, 'catégorie')})")
-            items.append(breakdown_items(b, self.seuil, value_title="Contacts"))
+            items.append(self.breakdown(self.profile_breakdown, value_title="Contacts"))
         if grouped:
             items.append(
-                note(
+                self.note(
                     "Non détaillés ici, car trop peu nombreux pour être publiés séparément "
                     "(regroupés avec ceux d'autres territoires dans le bilan de l'action) : "
                     "les contacts reçus lors de " + ", ".join(a.titre for a in grouped) + "."
                 )
             )
-            self.masking.append(
-                f"contacts de {plural(len(grouped), 'action')} non détaillés (effectif faible)"
-            )
-        return Items(items)
+        return Section(items)
 
-    def origines(self) -> Items:
+    def origines(self) -> Section:
         """Where the contacts came from: département of their postcode (protected)."""
         df = self.contacts_frame
         if df.empty:
-            return Items([note("Pas de contact publié : pas d'origine à présenter.")])
+            return Section([self.note("Pas de contact publié : pas d'origine à présenter.")])
         if "departement" not in df.columns or df["departement"].isna().all():
-            return Items([note("Les codes postaux des contacts n'ont pas été recueillis.")])
-        known = labels()["departement"]
-        dep = df["departement"].dropna().astype(str)
-        names = dep.map(lambda d: label("departement", d) if d in known else "Autres départements")
-        b = protect(
-            names.value_counts(), self.seuil, "Origine géographique des contacts", "contacts"
-        )
-        if b.masked:
-            self.masking.append(f"origine des contacts ({plural(b.masked, 'catégorie')})")
+            return Section([self.note("Les codes postaux des contacts n'ont pas été recueillis.")])
+        b = self.origin_breakdown
         missing = int(df["departement"].isna().sum())
-        items: list[Any] = [breakdown_items(b, self.seuil, value_title="Contacts")]
+        items: list[Any] = [self.breakdown(b, value_title="Contacts")]
         if missing:
             items.append(
-                note(
+                self.note(
                     f"Code postal non renseigné : {shown(privacy.safe_count(missing, self.seuil))} "
                     "contacts, non comptés ci-dessus."
                 )
             )
-        return Items(items)
+        return Section(items)
 
-    def devenir(self) -> Items:
+    def devenir(self) -> Section:
         """What became of the project holders whose first contact was with the territory."""
         row = self.funnel_row
         population = (
@@ -435,54 +478,50 @@ class TerritoryProfile:
         )
         if row is None:
             if self.grouped_in_funnel:
-                self.masking.append("parcours des porteurs (territoire regroupé)")
-                return Items(
+                return Section(
                     [
-                        note(
+                        self.note(
                             "Trop peu de porteurs de projet ont eu leur premier contact avec "
                             "ce territoire pour que leur parcours soit publié séparément : il "
                             "est regroupé avec celui d'autres territoires."
                         )
                     ]
                 )
-            return Items(
-                [note("Aucun porteur de projet n'a eu son premier contact avec ce territoire.")]
+            return Section(
+                [
+                    self.note(
+                        "Aucun porteur de projet n'a eu son premier contact avec ce territoire."
+                    )
+                ]
             )
-        masked = [s for s in journeys.FUNNEL_COLUMNS if pd.isna(row[s])]
-        if masked:
-            self.masking.append(
-                f"parcours des porteurs ({plural(len(masked), 'étape')} masquée"
-                f"{'s' if len(masked) > 1 else ''})"
-            )
-        return Items(
+        return Section(
             [
-                Html(f"<p>{_esc(population)}, suivis sous pseudonyme.</p>"),
-                funnel_items(
+                Html(f"<p>{esc(population)}, suivis sous pseudonyme.</p>"),
+                self.funnel(
                     row,
                     f"Jusqu'où sont allés les porteurs rencontrés par {self.nom}",
                     "porteurs de projet",
-                    self.seuil,
                 ),
             ]
         )
 
-    def reseau(self) -> Items:
+    def reseau(self) -> Section:
         """The territories and structures it worked with, urban or rural."""
         G = self.graph
         here = [s for s in self.ws.structures.values() if s.territoire == self.territoire.id]
         items: list[Any] = []
-        if self.key not in G:
+        if self.node not in G:
             items.append(
-                note(
+                self.note(
                     "Le territoire n'a encore pris part à aucune action réalisée : il n'a pas "
                     "de lien dans le réseau de coopération."
                 )
             )
         else:
-            ties = network.ties_table(G, nodes=[self.key])
+            ties = network.ties_table(G, nodes=[self.node])
             rows = []
             for r in ties.to_dict("records"):
-                other = "b" if r["noeud_a"] == self.key else "a"
+                other = "b" if r["noeud_a"] == self.node else "a"
                 kind = r[f"nature_{other}"]
                 node = G.nodes[r[f"noeud_{other}"]]
                 name = r[f"nom_{other}"]
@@ -519,20 +558,20 @@ class TerritoryProfile:
                 f"{plural(n_struct, 'structure')}, dont {fmt.nombre(n_ur)} acteurs {other_side} "
                 "(liens ville-campagne)."
             )
-            items.append(Html(f"<p>{_esc(text)}</p>"))
+            items.append(Html(f"<p>{esc(text)}</p>"))
             groups = {legend: 0 for legend, _ in NODE_GROUPS.values()}
             for r in rows:
                 groups[r[5]] = groups.get(r[5], 0) + 1
             groups = {g: n for g, n in groups.items() if n}
             items.append(
-                table(
+                self.table(
                     f"Les partenaires de {self.nom}, selon leur nature et leur milieu",
                     [("Partenaires", False), ("Nombre", True)],
                     [[g, fmt.nombre(n)] for g, n in groups.items()],
                 )
             )
             items.append(
-                data_table(
+                self.data_table(
                     "",
                     f"Les partenaires de {self.nom} (actions réalisées en commun)",
                     [
@@ -551,7 +590,7 @@ class TerritoryProfile:
                 )
             )
         if here:
-            items.append(heading("Les structures implantées sur le territoire"))
+            items.append(self.heading("Les structures implantées sur le territoire"))
             rows = []
             for s in here:
                 key = network.node_key(network.STRUCTURE, s.id)
@@ -566,13 +605,13 @@ class TerritoryProfile:
                     ]
                 )
             items.append(
-                table(
+                self.table(
                     f"Structures de structures.csv rattachées à {self.nom}",
                     [("Structure", False), ("Catégorie", False), ("Participation", False)],
                     rows,
                 )
             )
-        return Items(items)
+        return Section(items)
 
     def note_methode(self) -> Html:
         points = [
@@ -585,7 +624,7 @@ class TerritoryProfile:
             "fait avec le territoire ; le tableau des parcours par territoire est protégé dans "
             "son ensemble (les territoires trop petits sont regroupés).",
         ]
-        return render(
+        return self.render(
             "revue_note.html.j2",
             points=points,
             seuil=self.seuil,
@@ -595,7 +634,7 @@ class TerritoryProfile:
             source=self.ws.demarche.source,
         )
 
-    def resume_site(self) -> Bundle:
+    def summary(self) -> dict[str, Any]:
         """Machine-readable summary for the site index (``detail`` beside the link)."""
         n = len(self.joined)
         if n == 0 and not self.others:
@@ -615,4 +654,4 @@ class TerritoryProfile:
             "actions": [a.id for a in self.joined],
             "contacts": self._contacts_total(),
         }
-        return Bundle({SUMMARY_MIME: payload, "text/plain": detail})
+        return payload

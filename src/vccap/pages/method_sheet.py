@@ -14,40 +14,45 @@ A type without any realised edition still loads: every section then says so in F
 
 from __future__ import annotations
 
-import re
 import textwrap
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from markdown_it import MarkdownIt
 
 import vccap
 from vccap import charts, fmt, privacy
-from vccap.build import SUMMARY_MIME
-from vccap.errors import InvalidWorkspace, UnknownType
-from vccap.indicators import IndicatorValue, ObjectiveResult, action_indicators
-from vccap.report import (
+from vccap.indicators import ObjectiveResult, action_indicators
+from vccap.model import Action, TypeAction
+from vccap.pages.base import Page
+from vccap.pages.blocks import Breakdown, count_labels, protect
+from vccap.pages.display import (
+    CATEGORIES,
     FICTITIOUS_NOTICE,
-    GROUPED,
-    Breakdown,
-    Bundle,
     Html,
-    Items,
-    _esc,
+    Section,
+    esc,
     label,
     markdown,
-    render,
-    resolve_workspace,
+    plural,
 )
-from vccap.workspace import Action, Debrief, TypeAction, Workspace, load_workspace
+from vccap.pages.registry import PageKind, Reads
+from vccap.pages.sheet_text import (
+    ABSTRACT_LIMIT,
+    Edition,
+    bullets,
+    delai_texte,
+    edition_labels,
+    inline,
+    jour_label,
+    lower_first,
+    sentence,
+    truncate_abstract,
+    value_range,
+)
+from vccap.workspace import Workspace
 
 LICENCE = "Licence Ouverte / Etalab 2.0"
-ABSTRACT_LIMIT = 1500
 CHECKBOX = "☐"
 NO_EDITION = "Aucune édition de ce type d'action n'a encore été réalisée dans l'espace de travail"
 WORKED = "Ce qui a fonctionné"
@@ -55,247 +60,132 @@ DIFFICULTIES = "Difficultés"
 TO_CHANGE = "À faire évoluer"
 ADVICE = "Conseils pour transférer"
 
-#: French labels of the structure categories used in structures.csv (others: as typed).
-CATEGORIES = {
-    "tete_de_reseau": "Tête de réseau",
-    "reseau": "Réseau",
-    "financeur": "Financeur",
-    "institution": "Institution",
-    "association": "Association",
-    "emploi": "Emploi",
-    "collectivite": "Collectivité",
-    "prestataire": "Prestataire",
-    "accompagnement_creation": "Accompagnement à la création",
-    "accompagnement_installation": "Accompagnement à l'installation",
-    "financement": "Financement de projets",
-    "chambre_consulaire": "Chambre consulaire",
-    "tiers_lieu": "Tiers-lieu",
-}
 
-_INLINE = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_BULLET_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*\S)\s*$")
-_SENTENCE_END_RE = re.compile(r"[.!?…](?=\s|$)")
+# --------------------------------------------------------------------------- the page kind
 
 
-# --------------------------------------------------------------------------- small helpers
+def _editions(ws: Workspace, type_id: str) -> list[Action]:
+    return [
+        a
+        for a in ws.actions.values()
+        if a.type == type_id and a.statut == "realisee" and ws.valid(a.id)
+    ]
 
 
-def jour_label(jours_avant: int | float) -> str:
-    """A rétroplanning deadline: 180 -> 'J-180', 0 -> 'Jour J', -7 -> 'J+7'."""
-    days = int(jours_avant)
-    if days == 0:
-        return "Jour J"
-    return f"J-{days}" if days > 0 else f"J+{-days}"
-
-
-def delai_texte(jours_avant: int | float) -> str:
-    """The same deadline in words: '6 mois avant', '2 semaines avant', '1 semaine après'."""
-    days = int(jours_avant)
-    if days == 0:
-        return "le jour même"
-    n = abs(days)
-    if n % 30 == 0:
-        amount = f"{n // 30} mois"
-    elif n % 7 == 0:
-        weeks = n // 7
-        amount = f"{weeks} semaine{'s' if weeks > 1 else ''}"
-    else:
-        amount = f"{n} jour{'s' if n > 1 else ''}"
-    return amount + (" avant" if days > 0 else " après")
-
-
-def truncate_abstract(text: str, limit: int = ABSTRACT_LIMIT) -> str:
-    """``text`` cut at its last complete sentence, with '…', so that it fits in ``limit``."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    room = text[: limit - 2]
-    ends = [m.end() for m in _SENTENCE_END_RE.finditer(room)]
-    if ends and ends[-1] > limit // 3:
-        cut = room[: ends[-1]].rstrip()
-    else:  # no sentence end far enough: cut at a word
-        cut = room.rsplit(" ", 1)[0].rstrip(" ,;:")
-    result = cut + " …"
-    assert len(result) <= limit, len(result)
-    return result
-
-
-def bullets(text: str) -> list[str]:
-    """The items of a markdown list ('- ', '* ', '1. '); paragraphs when there is no list."""
-    items: list[str] = []
-    paragraph: list[str] = []
-
-    def flush() -> None:
-        if paragraph:
-            items.append(" ".join(paragraph))
-            paragraph.clear()
-
-    last_was_item = False
-    for line in (text or "").splitlines():
-        match = _BULLET_RE.match(line)
-        if match:
-            flush()
-            items.append(match.group(1))
-            last_was_item = True
-        elif not line.strip():
-            flush()
-            last_was_item = False
-        elif last_was_item and line[:1].isspace():
-            items[-1] += " " + line.strip()
-        else:
-            paragraph.append(line.strip())
-            last_was_item = False
-    flush()
-    return [i.strip() for i in items if i.strip()]
-
-
-def _inline(text: str) -> str:
-    """One line of markdown to HTML without a paragraph (raw HTML comes out escaped)."""
-    return _INLINE.renderInline(text or "")
-
-
-def _lower_first(text: str) -> str:
-    """'Répartir les coûts' -> 'répartir les coûts' (acronyms such as 'CCI' are kept)."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if not text or text[-1] in ".!?…" else text + "."
-
-
-def _plural(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{fmt.nombre(n)} {singular if n <= 1 else (plural or singular + 's')}"
-
-
-def _note(text: str) -> Html:
-    return Html(f'<p class="vc-note">{_esc(text)}</p>')
-
-
-def _heading(text: str, level: int = 3) -> Html:
-    return Html(f"<h{level}>{_esc(text)}</h{level}>")
-
-
-def _table(caption: str, columns: list[tuple[str, bool]], rows: list[list[Any]], **kw) -> Html:
-    """A plain table: ``columns`` as (title, numeric), ``rows`` as lists of cell texts."""
-    return render(
-        "fiche_tableau.html.j2",
-        caption=caption,
-        colonnes=[{"titre": t, "num": n} for t, n in columns],
-        lignes=[[("" if c is None else str(c)) for c in row] for row in rows],
-        pied=kw.get("pied"),
-        note=kw.get("note"),
+def _keys(ws: Workspace) -> list[str]:
+    return sorted(
+        {a.type for a in ws.actions.values() if a.statut == "realisee" and ws.valid(a.id)}
     )
 
 
-# --------------------------------------------------------------------------- editions
+def _label(ws: Workspace, type_id: str) -> str:
+    return ws.types[type_id].libelle if type_id in ws.types else type_id
 
 
-@dataclass
-class Edition:
-    """One realised action of the type, with its tables, indicators and debrief."""
+def _validate(ws: Workspace, key: str) -> None:
+    if key not in ws.types:
+        from vccap.errors import UnknownType
 
-    action: Action
-    tables: dict[str, pd.DataFrame]
-    values: dict[str, IndicatorValue]
-    objectives: list[ObjectiveResult]
-    debrief: Debrief | None
-    label: str = ""
-
-    @property
-    def periode(self) -> str:
-        return fmt.periode(self.action.date_debut, self.action.date_fin)
-
-    @property
-    def audience(self) -> tuple[str, pd.DataFrame] | None:
-        """Who was reached: contacts for stands, else participants (as in the reports)."""
-        for kind in ("contacts", "participants"):
-            df = self.tables.get(kind)
-            if df is not None and len(df):
-                return kind, df
-        return None
-
-    def value(self, indicator: str) -> float | None:
-        v = self.values.get(indicator)
-        return v.valeur if v is not None else None
-
-    def section(self, heading: str) -> str:
-        return self.debrief.section(heading) if self.debrief else ""
+        raise UnknownType(key, sorted(ws.types))
 
 
-def _edition_labels(editions: list[Edition]) -> None:
-    """'2016' when the year is enough, else 'mai 2017', else 'mai 2017 (Lyon)'."""
-    years: dict[Any, int] = {}
-    for e in editions:
-        years[e.action.annee] = years.get(e.action.annee, 0) + 1
-    months: dict[str, int] = {}
-    for e in editions:
-        d = e.action.date_debut
-        if years[e.action.annee] == 1 or d is None:
-            e.label = str(e.action.annee or e.action.id)
-        else:
-            e.label = fmt.date(d).split(" ", 1)[1]
-        months[e.label] = months.get(e.label, 0) + 1
-    for e in editions:
-        if months[e.label] > 1:
-            e.label += f" ({e.action.lieu or e.action.id})"
+KIND = PageKind(
+    name="fiches",
+    notebook="method_sheet.ipynb",
+    parameter="type_action",
+    label="Fiches méthode",
+    order=20,
+    keys=_keys,
+    title=lambda ws, key: f"Fiche méthode : {_label(ws, key)}",
+    breadcrumb=lambda ws, key: [("Fiches méthode", "index.html#fiches"), (_label(ws, key), None)],
+    fictitious=lambda ws, key, reads: any(ws.actions[a].fictive for a in reads.actions),
+    reads=lambda ws, key, facts: Reads(actions=tuple(a.id for a in _editions(ws, key))),
+    validate=_validate,
+    index_intro="Pour chaque type d'action : comment faire, ce que cela a donné, ce qu'il faut "
+    "pour le refaire ailleurs.",
+)
 
 
 # --------------------------------------------------------------------------- the sheet
 
 
-@dataclass
-class MethodSheet:
-    ws: Workspace
-    type_id: str
-    spec: TypeAction
-    editions: list[Edition] = field(default_factory=list)
-    excluded: list[Action] = field(default_factory=list)  # realised, but invalid data
-    others: list[Action] = field(default_factory=list)  # planned or cancelled
-    masking: list[Breakdown] = field(default_factory=list)
+class MethodSheet(Page):
+    """The method sheet of one action type, from every realised edition with valid data.
 
-    @classmethod
-    def load(cls, workspace: str | Path, type_action: str) -> MethodSheet:
-        """The sheet of ``type_action`` from every realised edition with valid data.
+    A type of the catalogue without any realised edition loads too: its sections say so.
+    """
 
-        Raises :class:`~vccap.errors.UnknownType` when the type is not in the workspace's
-        catalogue; a type without edition loads (its sections say so).
-        """
-        ws = load_workspace(resolve_workspace(workspace))
-        spec = ws.types.get(type_action)
-        if spec is None:
-            raise UnknownType(type_action, sorted(ws.types))
-        sheet = cls(ws, type_action, spec)
+    KIND = KIND
+
+    def prepare(self) -> None:
+        self.type_id: str = self.key
+        self.spec: TypeAction = self.ws.types[self.key]
+        self.editions: list[Edition] = []
+        self.excluded: list[Action] = []  # realised, but invalid data
+        self.others: list[Action] = []  # planned or cancelled
         same = sorted(
-            (a for a in ws.actions.values() if a.type == type_action),
+            (a for a in self.ws.actions.values() if a.type == self.key),
             key=lambda a: (a.date_debut is None, a.date_debut or a.id, a.id),
         )
         for action in same:
             if action.statut != "realisee":
-                sheet.others.append(action)
+                self.others.append(action)
+            elif not self.ws.valid(action.id):
+                self.excluded.append(action)
+            else:
+                values, objectives = action_indicators(self.ws, action.id)
+                self.editions.append(
+                    Edition(
+                        action,
+                        self.ws.tables(action.id),
+                        values,
+                        objectives,
+                        self.ws.debrief(action.id),
+                    )
+                )
+        edition_labels(self.editions)
+        self.audience_breakdowns: list[Breakdown] = self._audience_breakdowns()
+        self.masking: list[Breakdown] = [b for b in self.audience_breakdowns if b.masked]
+
+    def _audience_breakdowns(self) -> list[Breakdown]:
+        """Profiles (and structure categories) of the people reached, all editions pooled."""
+        frames: dict[str, list[pd.DataFrame]] = {"contacts": [], "participants": []}
+        for e in self.editions:
+            if e.audience is not None:
+                kind, df = e.audience
+                frames[kind].append(df)
+        out = []
+        for kind, dfs in frames.items():
+            if not dfs:
                 continue
-            try:
-                tables = ws.tables(action.id)
-                values, objectives = action_indicators(ws, action.id)
-            except InvalidWorkspace:
-                sheet.excluded.append(action)
-                continue
-            if ws.problems_of(action.id):
-                sheet.excluded.append(action)
-                continue
-            sheet.editions.append(
-                Edition(action, tables, values, objectives, ws.debrief(action.id))
+            pooled = pd.concat(dfs, ignore_index=True)
+            population = "contacts" if kind == "contacts" else "participants"
+            out.append(
+                protect(
+                    count_labels(pooled["profil"], "profil"),
+                    self.seuil,
+                    "Profil du public",
+                    population,
+                )
             )
-        _edition_labels(sheet.editions)
-        return sheet
+            if (
+                "categorie_structure" in pooled.columns
+                and pooled["categorie_structure"].notna().any()
+            ):
+                out.append(
+                    protect(
+                        count_labels(
+                            pooled["categorie_structure"],
+                            mapper=lambda v: CATEGORIES.get(str(v), str(v)),
+                        ),
+                        self.seuil,
+                        "Catégorie des structures représentées",
+                        f"{population} rattachés à une structure connue",
+                    )
+                )
+        return out
 
     # -- helpers ---------------------------------------------------------------------
-
-    @property
-    def seuil(self) -> int:
-        return self.ws.seuil
 
     @property
     def libelle(self) -> str:
@@ -311,7 +201,7 @@ class MethodSheet:
 
     def _none(self, what: str = "") -> Html:
         text = NO_EDITION + (f" : {what}" if what else ".")
-        return Html(f'<p class="vc-note">{_esc(_sentence(text))}</p>')
+        return Html(f'<p class="vc-note">{esc(sentence(text))}</p>')
 
     def _territory(self, tid: str) -> str:
         t = self.ws.territoires.get(tid)
@@ -329,11 +219,7 @@ class MethodSheet:
         return list(dict.fromkeys(p for e in self.editions for p in e.action.partenaires))
 
     def _scrubbed(self, text: str) -> str:
-        return privacy.scrub(text, self._names)
-
-    @cached_property
-    def _names(self) -> re.Pattern[str] | None:
-        return self.ws.personal_values.name_pattern()
+        return privacy.scrub(text, self.ws.name_pattern)
 
     def _indicator_ids(self) -> list[str]:
         ids = list(self.spec.indicateurs)
@@ -355,44 +241,6 @@ class MethodSheet:
         years = (e.action.annee for e in self.editions if e.action.annee)
         return [str(y) for y in dict.fromkeys(years)]
 
-    def breakdown(
-        self, series: pd.Series, titre: str, vocabulary: str, population: str, mapper=None
-    ) -> Breakdown:
-        """A protected breakdown of one column (labels from the vocabulary or ``mapper``)."""
-        mapped = series.map(mapper or (lambda v: label(vocabulary, v)))
-        mapped = mapped.where(series.notna(), "Non renseigné")
-        counts = mapped.value_counts(sort=True).drop(labels=["Non renseigné"], errors="ignore")
-        protected = privacy.protect_counts(counts, self.seuil, other_label=GROUPED)
-        table = protected.table.rename(columns={"categorie": "libelle"})
-        result = Breakdown(titre, table, protected.masked, int(counts.sum()), population)
-        if protected.masked:
-            self.masking.append(result)
-        return result
-
-    def _breakdown_table(self, b: Breakdown) -> Html:
-        if b.table.empty:
-            return _note(
-                f"{b.titre} : effectifs trop faibles pour être publiés (seuil de "
-                f"confidentialité : {self.seuil})."
-            )
-        total = int(b.table["effectif"].sum())
-        rows = [
-            [r["libelle"], fmt.nombre(r["effectif"]), fmt.part(r["effectif"] / total)]
-            for r in b.table.to_dict("records")
-        ]
-        note = None
-        if b.masked:
-            note = (
-                f"{b.masked} catégorie{'s' if b.masked > 1 else ''} sous le seuil de "
-                f"{self.seuil} regroupée{'s' if b.masked > 1 else ''} dans « {GROUPED} »."
-            )
-        return _table(
-            f"{b.titre} ({fmt.nombre(b.total)} {b.population}, toutes éditions confondues)",
-            [("Catégorie", False), ("Effectif", True), ("Part", True)],
-            rows,
-            note=note,
-        )
-
     # -- sections ----------------------------------------------------------------------
 
     def entete(self) -> Html:
@@ -409,7 +257,7 @@ class MethodSheet:
         sources = []
         for e in self.editions:
             tables = [
-                f"{kind} ({_plural(len(df), 'ligne')})" for kind, df in sorted(e.tables.items())
+                f"{kind} ({plural(len(df), 'ligne')})" for kind, df in sorted(e.tables.items())
             ]
             if e.action.budget:
                 tables.append("budget de action.yml")
@@ -425,7 +273,7 @@ class MethodSheet:
             version += f", à jour de l'édition du {fmt.date(latest.action.date_debut)}"
         else:
             version += ", aucune édition réalisée"
-        return render(
+        return self.render(
             "fiche_entete.html.j2",
             libelle=self.libelle,
             type_id=self.type_id,
@@ -442,7 +290,7 @@ class MethodSheet:
 
     def abstract(self) -> tuple[str, str]:
         """The practice abstract (≤ 1,500 characters) and where it comes from."""
-        figures = self._figures_sentence()
+        figures = self._figuressentence()
         room = ABSTRACT_LIMIT - (len(figures) + 1 if figures else 0)
         base = " ".join(str(self.spec.extra.get("resume") or "").split())
         origin = "catalogue"
@@ -455,7 +303,7 @@ class MethodSheet:
         assert len(text) <= ABSTRACT_LIMIT
         return text, origin
 
-    def _figures_sentence(self) -> str:
+    def _figuressentence(self) -> str:
         if not self.editions:
             return ""
         n = len(self.editions)
@@ -483,9 +331,9 @@ class MethodSheet:
     def _assembled_abstract(self) -> str:
         worked = [bullets(e.section(WORKED))[:1] for e in self.editions]
         advice = [bullets(e.section(ADVICE))[:1] for e in self.editions]
-        text = _sentence(self.spec.description or self.libelle)
-        good = [_sentence(b[0]) for b in worked if b]
-        tips = [_sentence(b[0]) for b in advice if b]
+        text = sentence(self.spec.description or self.libelle)
+        good = [sentence(b[0]) for b in worked if b]
+        tips = [sentence(b[0]) for b in advice if b]
         if good:
             text += " Ce qui a fonctionné : " + " ".join(good)
         if tips:
@@ -503,19 +351,19 @@ class MethodSheet:
             origin_text = "assemblé à partir des retours d'expérience des éditions"
         else:
             origin_text = "description du type d'action dans le catalogue"
-        return render(
+        return self.render(
             "fiche_resume.html.j2",
             texte=text,
             longueur=fmt.nombre(len(text)),
             limite=fmt.nombre(ABSTRACT_LIMIT),
             origine=origin_text,
-            aucune=None if self.editions else _sentence(NO_EDITION),
+            aucune=None if self.editions else sentence(NO_EDITION),
         )
 
-    def contexte(self) -> Items:
+    def contexte(self) -> Section:
         """Context and problem: the démarche, what the type answers, each edition."""
         d = self.ws.demarche
-        items: list[Any] = [_heading("La démarche")]
+        items: list[Any] = [self.heading("La démarche")]
         intro = d.description or f"{d.nom}."
         items.append(Html(f'<div class="vc-descriptif">{markdown(intro)}</div>'))
         facts = []
@@ -524,33 +372,33 @@ class MethodSheet:
         if d.region:
             facts.append(f"région : {d.region}")
         if facts:
-            items.append(_note(" ; ".join(facts) + "."))
-        items.append(_heading("Ce que ce type d'action apporte"))
+            items.append(self.note(" ; ".join(facts) + "."))
+        items.append(self.heading("Ce que ce type d'action apporte"))
         items.append(
             Html(f'<div class="vc-descriptif">{markdown(self.spec.description or "")}</div>')
             if self.spec.description
-            else _note("Le catalogue ne décrit pas encore ce type d'action.")
+            else self.note("Le catalogue ne décrit pas encore ce type d'action.")
         )
-        items.append(_heading("Les éditions"))
+        items.append(self.heading("Les éditions"))
         if not self.editions:
             items.append(self._none())
-            return Items(items)
+            return Section(items)
         for e in self.editions:
             where = f", {e.action.lieu}" if e.action.lieu else ""
             text = self._scrubbed(e.action.descriptif) or "Aucun descriptif n'a été saisi."
             items.append(
                 Html(
-                    f"<h4>{_esc(e.label)} — {_esc(e.action.titre)} "
-                    f"<small>({_esc(e.periode)}{_esc(where)})</small></h4>"
+                    f"<h4>{esc(e.label)} — {esc(e.action.titre)} "
+                    f"<small>({esc(e.periode)}{esc(where)})</small></h4>"
                     f'<div class="vc-descriptif">{markdown(text)}</div>'
                 )
             )
-        return Items(items)
+        return Section(items)
 
-    def objectifs_publics(self) -> Items:
+    def objectifs_publics(self) -> Section:
         """Objectives across editions with their indicators and targets; audiences reached."""
         if not self.editions:
-            return Items([self._none("pas d'objectif ni de public à présenter")])
+            return Section([self._none("pas d'objectif ni de public à présenter")])
         groups: dict[str, list[tuple[Edition, ObjectiveResult]]] = {}
         for e in self.editions:
             for o in e.objectives:
@@ -572,58 +420,38 @@ class MethodSheet:
                     ],
                 }
             )
-        items: list[Any] = [_heading("Objectifs fixés à chaque édition")]
-        items.append(render("fiche_objectifs.html.j2", rows=rows))
-        items.append(_heading("Publics touchés"))
+        items: list[Any] = [self.heading("Objectifs fixés à chaque édition")]
+        items.append(self.render("fiche_objectifs.html.j2", rows=rows))
+        items.append(self.heading("Publics touchés"))
         reached = []
-        frames = {"contacts": [], "participants": []}
         for e in self.editions:
             audience = e.audience
             if audience is None:
                 reached.append([e.label, "—", "aucune liste de participants ou de contacts"])
                 continue
             kind, df = audience
-            frames[kind].append(df)
             n = privacy.safe_count(len(df), self.seuil)
             shown = fmt.nombre(n) if n is not None else f"moins de {self.seuil}"
             reached.append(
                 [e.label, shown, "contacts du stand" if kind == "contacts" else "participants"]
             )
         items.append(
-            _table(
+            self.table(
                 "Personnes touchées à chaque édition",
                 [("Édition", False), ("Effectif", True), ("Liste", False)],
                 reached,
             )
         )
-        for kind, dfs in frames.items():
-            if not dfs:
-                continue
-            pooled = pd.concat(dfs, ignore_index=True)
-            population = "contacts" if kind == "contacts" else "participants"
+        for b in self.audience_breakdowns:
             items.append(
-                self._breakdown_table(
-                    self.breakdown(pooled["profil"], "Profil du public", "profil", population)
+                self.breakdown_table(
+                    b,
+                    f"{b.titre} ({fmt.nombre(b.total)} {b.population}, toutes éditions confondues)",
                 )
             )
-            if (
-                "categorie_structure" in pooled.columns
-                and pooled["categorie_structure"].notna().any()
-            ):
-                items.append(
-                    self._breakdown_table(
-                        self.breakdown(
-                            pooled["categorie_structure"],
-                            "Catégorie des structures représentées",
-                            "categorie_structure",
-                            f"{population} rattachés à une structure connue",
-                            mapper=lambda v: CATEGORIES.get(str(v), str(v)),
-                        )
-                    )
-                )
-        return Items(items)
+        return Section(items)
 
-    def methode(self) -> Items:
+    def methode(self) -> Section:
         """Step by step: the catalogue's rétroplanning as a table and a timeline chart."""
         steps = sorted(
             (
@@ -636,15 +464,15 @@ class MethodSheet:
         items: list[Any] = []
         if self.editions:
             dates = " ; ".join(f"{e.label} : {e.periode}" for e in self.editions)
-            items.append(_note(f"Dates des éditions (jour J) — {dates}."))
+            items.append(self.note(f"Dates des éditions (jour J) — {dates}."))
         if not steps:
             items.append(
-                _note(
+                self.note(
                     "Le catalogue ne donne pas encore de rétroplanning pour ce type d'action : "
                     "ajoutez des étapes (etape, jours_avant) dans types_action.yml."
                 )
             )
-            return Items(items)
+            return Section(items)
         rows = [
             {
                 "echeance": jour_label(s["jours_avant"]),
@@ -656,13 +484,13 @@ class MethodSheet:
         ]
         first, last = rows[0], rows[-1]
         alt = (
-            f"Frise du rétroplanning : {_plural(len(rows), 'étape')}, de {first['echeance']} "
+            f"Frise du rétroplanning : {plural(len(rows), 'étape')}, de {first['echeance']} "
             f"({first['etape'].lower()}) à {last['echeance']} ({last['etape'].lower()}). "
             "Le tableau qui suit donne chaque étape et son échéance."
         )
-        items.append(Bundle(charts.to_bundle(self._timeline(rows), alt)))
-        items.append(render("fiche_retroplanning.html.j2", rows=rows, alt=alt))
-        return Items(items)
+        items.append(self.chart(self._timeline(rows), alt))
+        items.append(self.render("fiche_retroplanning.html.j2", rows=rows, alt=alt))
+        return Section(items)
 
     @staticmethod
     def _timeline(rows: list[dict[str, Any]]) -> go.Figure:
@@ -697,11 +525,11 @@ class MethodSheet:
         fig.update_layout(layout)
         return fig
 
-    def ressources(self) -> Items:
+    def ressources(self) -> Section:
         """Budget lines, total cost, cost per contact or participant, staff days, partners."""
         if not self.editions:
-            return Items([self._none("pas de budget ni de moyens à présenter")])
-        items: list[Any] = [_heading("Coût et temps passé")]
+            return Section([self._none("pas de budget ni de moyens à présenter")])
+        items: list[Any] = [self.heading("Coût et temps passé")]
         rows = []
         raw: dict[str, list[float]] = {"cout": [], "unitaire": [], "jours": []}
         unit_label = None
@@ -726,13 +554,13 @@ class MethodSheet:
         if len(self.editions) >= 2:
             foot = [
                 "Fourchette",
-                _range(raw["cout"], fmt.euros),
-                _range(raw["unitaire"], fmt.euros),
-                _range(raw["jours"], fmt.nombre),
-                _range([len(e.action.territoires) for e in self.editions], fmt.nombre),
+                value_range(raw["cout"], fmt.euros),
+                value_range(raw["unitaire"], fmt.euros),
+                value_range(raw["jours"], fmt.nombre),
+                value_range([len(e.action.territoires) for e in self.editions], fmt.nombre),
             ]
         items.append(
-            _table(
+            self.table(
                 "Coût total, coût unitaire et jours d'agents par édition",
                 [
                     ("Édition", False),
@@ -754,10 +582,10 @@ class MethodSheet:
                 lines.append([e.label, poste, financeur or "non précisé", fmt.euros(montant)])
                 key = financeur or "Non précisé"
                 funders[key] = funders.get(key, 0.0) + montant
-        items.append(_heading("Postes de dépense"))
+        items.append(self.heading("Postes de dépense"))
         if lines:
             items.append(
-                _table(
+                self.table(
                     "Postes de dépense de chaque édition",
                     [("Édition", False), ("Poste", False), ("Financeur", False), ("Montant", True)],
                     lines,
@@ -766,15 +594,15 @@ class MethodSheet:
             total = sum(funders.values())
             ordered = sorted(funders.items(), key=lambda kv: (-kv[1], kv[0]))
             items.append(
-                _table(
+                self.table(
                     "Qui finance (toutes éditions confondues)",
                     [("Financeur", False), ("Montant", True), ("Part", True)],
                     [[f, fmt.euros(m), fmt.part(m / total) if total else "—"] for f, m in ordered],
                 )
             )
         else:
-            items.append(_note("Aucun poste de dépense n'a été renseigné pour ces éditions."))
-        items.append(_heading("Partenaires et leur rôle"))
+            items.append(self.note("Aucun poste de dépense n'a été renseigné pour ces éditions."))
+        items.append(self.heading("Partenaires et leur rôle"))
         partners = self._partners()
         if partners:
             rows = []
@@ -790,15 +618,15 @@ class MethodSheet:
                     ]
                 )
             items.append(
-                _table(
+                self.table(
                     "Structures partenaires (d'après structures.csv)",
                     [("Structure", False), ("Rôle", False), ("Milieu", False), ("Éditions", False)],
                     rows,
                 )
             )
         else:
-            items.append(_note("Aucune structure partenaire n'a été renseignée."))
-        return Items(items)
+            items.append(self.note("Aucune structure partenaire n'a été renseignée."))
+        return Section(items)
 
     def _unit_cost(self, e: Edition) -> tuple[float | None, str]:
         for ind, text in (
@@ -834,10 +662,10 @@ class MethodSheet:
                 )
         return lines
 
-    def resultats(self) -> Items:
+    def resultats(self) -> Section:
         """Targets against actuals at each edition, ranges and evolution across editions."""
         if not self.editions:
-            return Items([self._none("pas encore de résultat")])
+            return Section([self._none("pas encore de résultat")])
         headers = [e.label for e in self.editions]
         several = len(self.editions) >= 2
         rows = []
@@ -868,13 +696,13 @@ class MethodSheet:
                     "libelle": self._ind_label(ind),
                     "cles": ind in self.spec.indicateurs_cles,
                     "cellules": cells,
-                    "fourchette": _range(measured, lambda x, u=unit: fmt.valeur(x, u))
+                    "fourchette": value_range(measured, lambda x, u=unit: fmt.valeur(x, u))
                     if several
                     else None,
                 }
             )
         items: list[Any] = [
-            render("fiche_resultats.html.j2", headers=headers, rows=rows, plusieurs=several)
+            self.render("fiche_resultats.html.j2", headers=headers, rows=rows, plusieurs=several)
         ]
         reached = []
         for e in self.editions:
@@ -883,22 +711,22 @@ class MethodSheet:
             if with_target:
                 reached.append(f"{e.label} : {done} sur {len(with_target)}")
         if reached:
-            items.append(_note("Objectifs chiffrés atteints — " + " ; ".join(reached) + "."))
+            items.append(self.note("Objectifs chiffrés atteints — " + " ; ".join(reached) + "."))
         if not several:
             items.append(
-                _note(
+                self.note(
                     "Une seule édition à ce jour : les fourchettes et l'évolution d'une édition "
                     "à l'autre apparaîtront avec la suivante."
                 )
             )
-            return Items(items)
+            return Section(items)
         for ind in self.spec.indicateurs_cles[:3]:
             chart = self._evolution_chart(ind)
             if chart is not None:
-                items.extend(chart)
-        return Items(items)
+                items.append(chart)
+        return Section(items)
 
-    def _evolution_chart(self, ind: str) -> list[Any] | None:
+    def _evolution_chart(self, ind: str) -> Section | None:
         """Bars of one key indicator across editions, with its text alternative."""
         unit = self._unit(ind)
         points = [(e.label, e.value(ind)) for e in self.editions if e.value(ind) is not None]
@@ -922,7 +750,7 @@ class MethodSheet:
             + " ; ".join(f"{label_} : {fmt.valeur(v, unit)}" for label_, v in points)
             + "."
         )
-        return [Bundle(charts.to_bundle(fig, alt)), Html(f'<p class="vc-alt">{_esc(alt)}</p>')]
+        return Section([self.chart(fig, alt), Html(f'<p class="vc-alt">{esc(alt)}</p>')])
 
     def _debrief_blocks(self, heading: str) -> list[dict[str, Any]]:
         blocks = []
@@ -945,20 +773,22 @@ class MethodSheet:
         """Key success factors: « Ce qui a fonctionné » of every edition."""
         if not self.editions:
             return self._none("pas encore de facteur de réussite identifié")
-        return render("fiche_rubriques.html.j2", titre=None, blocs=self._debrief_blocks(WORKED))
+        return self.render(
+            "fiche_rubriques.html.j2", titre=None, blocs=self._debrief_blocks(WORKED)
+        )
 
-    def difficultes(self) -> Items:
+    def difficultes(self) -> Section:
         """Difficulties and what to change (what the teams would not do again as such)."""
         if not self.editions:
-            return Items([self._none("pas encore de difficulté relevée")])
-        return Items(
+            return Section([self._none("pas encore de difficulté relevée")])
+        return Section(
             [
-                render(
+                self.render(
                     "fiche_rubriques.html.j2",
                     titre="Difficultés rencontrées",
                     blocs=self._debrief_blocks(DIFFICULTIES),
                 ),
-                render(
+                self.render(
                     "fiche_rubriques.html.j2",
                     titre="Ce qu'il faut faire évoluer (à ne pas refaire tel quel)",
                     blocs=self._debrief_blocks(TO_CHANGE),
@@ -966,35 +796,35 @@ class MethodSheet:
             ]
         )
 
-    def conditions_transfert(self) -> Items:
+    def conditions_transfert(self) -> Section:
         """Prerequisites (catalogue), the teams' advice, and what belongs to the context."""
-        items: list[Any] = [_heading("Prérequis à vérifier avant de se lancer")]
+        items: list[Any] = [self.heading("Prérequis à vérifier avant de se lancer")]
         prerequisites = [
-            {"html": _inline(str(c)), "source": ""}
+            {"html": inline(str(c)), "source": ""}
             for c in self.spec.extra.get("conditions_transfert") or []
             if str(c).strip()
         ]
         items.append(
-            render("fiche_checklist.html.j2", items=prerequisites, case=CHECKBOX)
+            self.render("fiche_checklist.html.j2", items=prerequisites, case=CHECKBOX)
             if prerequisites
-            else _note("Le catalogue ne liste pas encore de prérequis pour ce type d'action.")
+            else self.note("Le catalogue ne liste pas encore de prérequis pour ce type d'action.")
         )
-        items.append(_heading("Conseils des équipes qui l'ont fait"))
+        items.append(self.heading("Conseils des équipes qui l'ont fait"))
         advice = [
-            {"html": _inline(b), "source": e.label}
+            {"html": inline(b), "source": e.label}
             for e in self.editions
             for b in bullets(e.section(ADVICE))
         ]
         if advice:
-            items.append(render("fiche_checklist.html.j2", items=advice, case=CHECKBOX))
+            items.append(self.render("fiche_checklist.html.j2", items=advice, case=CHECKBOX))
         elif self.editions:
-            items.append(_note("Aucun retour d'expérience ne contient encore de conseil."))
+            items.append(self.note("Aucun retour d'expérience ne contient encore de conseil."))
         else:
             items.append(self._none())
-        items.append(_heading("Ce qui tient au contexte d'origine"))
+        items.append(self.heading("Ce qui tient au contexte d'origine"))
         if not self.editions:
             items.append(self._none())
-            return Items(items)
+            return Section(items)
         d = self.ws.demarche
         specific = []
         if d.region:
@@ -1025,8 +855,8 @@ class MethodSheet:
         )
         if funders:
             specific.append("Financeurs mobilisés : " + ", ".join(funders) + ".")
-        items.append(Html("<ul>" + "".join(f"<li>{_esc(s)}</li>" for s in specific) + "</ul>"))
-        return Items(items)
+        items.append(Html("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in specific) + "</ul>"))
+        return Section(items)
 
     def recommendations_list(self) -> list[str]:
         """Recommendations drawn from the editions' results, targets and data (French)."""
@@ -1044,7 +874,7 @@ class MethodSheet:
             )
         if with_target and not missed and all(o.statut == "atteint" for o in with_target):
             out.append(
-                f"Les {_plural(len(with_target), 'objectif chiffré', 'objectifs chiffrés')} de "
+                f"Les {plural(len(with_target), 'objectif chiffré', 'objectifs chiffrés')} de "
                 f"l'édition {latest.label} ont été atteints : les cibles de la prochaine "
                 "édition peuvent être relevées."
             )
@@ -1112,7 +942,7 @@ class MethodSheet:
         if changes:
             out.append(
                 f"Mettre en œuvre les pistes retenues après l'édition {latest.label} : "
-                + " ; ".join(_lower_first(c.rstrip(".")) for c in changes)
+                + " ; ".join(lower_first(c.rstrip(".")) for c in changes)
                 + "."
             )
         return out
@@ -1123,18 +953,18 @@ class MethodSheet:
             return self._none("pas encore de recommandation tirée de l'expérience")
         items = self.recommendations_list()
         if not items:
-            return _note("Aucune recommandation particulière ne ressort des éditions.")
+            return self.note("Aucune recommandation particulière ne ressort des éditions.")
         return Html(
             '<ol class="vc-recommandations">'
-            + "".join(f"<li>{_inline(i)}</li>" for i in items)
+            + "".join(f"<li>{inline(i)}</li>" for i in items)
             + "</ol>"
         )
 
-    def outils_contacts(self) -> Items:
+    def outils_contacts(self) -> Section:
         """Tools, templates and organisations to contact (organisations only, never people)."""
         from vccap.schemas import TABLE_KINDS, load_schema
 
-        items: list[Any] = [_heading("Outils")]
+        items: list[Any] = [self.heading("Outils")]
         tools = [
             [str(t.get("nom", "")), str(t.get("description", ""))]
             for t in self.spec.extra.get("outils") or []
@@ -1142,16 +972,18 @@ class MethodSheet:
         ]
         if tools:
             items.append(
-                _table("Outils utiles", [("Outil", False), ("À quoi il sert", False)], tools)
+                self.table("Outils utiles", [("Outil", False), ("À quoi il sert", False)], tools)
             )
         else:
-            items.append(_note("Le catalogue ne liste pas encore d'outil pour ce type d'action."))
-        items.append(_heading("Modèles fournis avec vccap"))
+            items.append(
+                self.note("Le catalogue ne liste pas encore d'outil pour ce type d'action.")
+            )
+        items.append(self.heading("Modèles fournis avec vccap"))
         templates = []
         for kind in self.spec.tables:
             if kind in TABLE_KINDS:
                 schema = load_schema(kind)
-                text = f"{schema.title} : {_lower_first(schema.description)}"
+                text = f"{schema.title} : {lower_first(schema.description)}"
                 templates.append([f"{kind}.xlsx", text])
         templates.append(
             ["action.yml", "La fiche de l'action : dates, territoires, objectifs, cibles, budget."]
@@ -1160,7 +992,7 @@ class MethodSheet:
             ["retour_experience.md", "Le retour d'expérience de l'équipe, en quatre rubriques."]
         )
         items.append(
-            _table(
+            self.table(
                 "Modèles du dossier de transfert",
                 [("Fichier", False), ("Contenu", False)],
                 templates,
@@ -1168,7 +1000,7 @@ class MethodSheet:
                 f"{self.type_id} », avec cette fiche.",
             )
         )
-        items.append(_heading("Organisations à contacter"))
+        items.append(self.heading("Organisations à contacter"))
         orgs = []
         if self.ws.demarche.chef_de_file:
             orgs.append({"terme": "Chef de file", "definition": self.ws.demarche.chef_de_file})
@@ -1184,7 +1016,7 @@ class MethodSheet:
             orgs.append({"terme": "Territoires", "definition": ", ".join(territories)})
         if orgs:
             items.append(
-                render(
+                self.render(
                     "fiche_definitions.html.j2",
                     items=orgs,
                     note="Seules des organisations sont citées : pour être mis en relation "
@@ -1193,11 +1025,11 @@ class MethodSheet:
             )
         else:
             items.append(self._none())
-        return Items(items)
+        return Section(items)
 
     def note_methode(self) -> Html:
         """Which editions were used, what was masked, where the data comes from."""
-        return render(
+        return self.render(
             "fiche_note.html.j2",
             editions=[f"{e.label} ({e.action.id})" for e in self.editions],
             exclues=[a.id for a in self.excluded],
@@ -1208,7 +1040,7 @@ class MethodSheet:
             notice=FICTITIOUS_NOTICE,
         )
 
-    def resume_site(self) -> Bundle:
+    def summary(self) -> dict[str, Any]:
         """Machine-readable summary for the site index (``detail`` beside the sheet's link)."""
         n = len(self.editions)
         years = self._years()
@@ -1225,13 +1057,4 @@ class MethodSheet:
             "annees": [int(y) for y in years],
             "resume": abstract,
         }
-        return Bundle({SUMMARY_MIME: payload, "text/plain": detail})
-
-
-def _range(values: Iterable[float | None], show) -> str:
-    """'94 – 110', a single value when all are equal, '—' when none is known."""
-    known = [v for v in values if v is not None]
-    if not known:
-        return "—"
-    low, high = min(known), max(known)
-    return show(low) if low == high else f"{show(low)} – {show(high)}"
+        return payload
