@@ -14,6 +14,7 @@ import pytest
 
 from conftest import EXAMPLE
 from vccap import journeys as J
+from vccap.appearances import appearances, returning_people
 from vccap.journeys import STEPS
 from vccap.loading import load_workspace
 
@@ -188,9 +189,9 @@ def test_funnel_is_cumulative_and_other_outputs(tiny):
     masked = J.step_delays(ev, threshold=3).set_index("etape")
     assert masked.loc["rendez_vous", "personnes"] == 3
     assert masked.loc["installation"].isna().all()  # 2 people: count and statistics masked
-    assert J.returning_people(ws, threshold=1) == 1  # a: salon then session
-    assert J.returning_people(ws, threshold=3) is None
-    assert J.returning_people(ws, threshold=1, profil=None) == 1
+    assert returning_people(ws, threshold=1) == 1  # a: salon then session
+    assert returning_people(ws, threshold=3) is None
+    assert returning_people(ws, threshold=1, profil=None) == 1
 
 
 def test_unreadable_action_is_skipped_and_listed(tiny):
@@ -463,8 +464,8 @@ def test_example_published_breakdowns_are_protected(example):
 
 def test_example_returning_people_are_linked(example):
     ws, ev, j = example
-    assert J.returning_people(ws, threshold=ws.seuil) == 6
-    seen = J.appearances(ws)
+    assert returning_people(ws, threshold=ws.seuil) == 6
+    seen = appearances(ws)
     several = seen.groupby("personne")["action"].nunique()
     returning = set(several[several >= 2].index)
     # followed people met at one action and followed in another one's suivi table

@@ -16,7 +16,7 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
-def _layout(title: str, height: int) -> dict[str, Any]:
+def base_layout(title: str, height: int) -> dict[str, Any]:
     return {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         "font": {"family": FONT, "size": 13, "color": "#222"},
@@ -51,7 +51,7 @@ def bar_counts(
             cliponaxis=False,
         )
     )
-    layout = _layout(title, height=max(180, 60 + 34 * len(table)))
+    layout = base_layout(title, height=max(180, 60 + 34 * len(table)))
     layout["xaxis"] = {
         "title": {"text": value_title},
         "gridcolor": "#e5e5e5",
@@ -86,7 +86,7 @@ def stacked_scale(
                 hovertemplate=f"%{{y}} — {answer} : %{{x}}<extra></extra>",
             )
         )
-    layout = _layout(title, height=max(230, 140 + 50 * len(questions)))
+    layout = base_layout(title, height=max(230, 140 + 50 * len(questions)))
     layout.update(
         {
             "barmode": "stack",
@@ -114,7 +114,7 @@ def editions(table: pd.DataFrame, title: str, *, x_col: str, y_col: str, y_title
             hovertemplate="%{x} : %{y}<extra></extra>",
         )
     )
-    layout = _layout(title, height=340)
+    layout = base_layout(title, height=340)
     layout["yaxis"] = {
         "title": {"text": y_title},
         "gridcolor": "#e5e5e5",
@@ -215,7 +215,7 @@ def network_figure(
                 },
             )
         )
-    layout = _layout(title, height=height)
+    layout = base_layout(title, height=height)
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
     xs_all = [x for x, _ in positions.values()] or [0.0]
     ys_all = [y for _, y in positions.values()] or [0.0]

@@ -156,7 +156,7 @@ def _frame(df: pd.DataFrame, **columns) -> pd.DataFrame:
     return out
 
 
-def _readable_tables(
+def readable_tables(
     ws: Workspace, statuses: Sequence[str]
 ) -> tuple[list[tuple[int, object, dict[str, pd.DataFrame]]], list[str]]:
     """``[(order, action, tables)]`` of the counted actions, and the ids skipped."""
@@ -179,7 +179,7 @@ def events(ws: Workspace, *, statuses: Sequence[str] = DEFAULT_STATUSES) -> pd.D
     See the module docstring for the sources and the one-first-contact rule. Sorted by
     date, then action order, then source, then pseudonym.
     """
-    readable, skipped = _readable_tables(ws, statuses)
+    readable, skipped = readable_tables(ws, statuses)
     frames = []
     for order, action, tables in readable:
         start = pd.Timestamp(action.date_debut) if action.date_debut else pd.NaT
@@ -547,61 +547,3 @@ def entry_channels(
     counts = journeys["type_premier_contact"].astype("string").fillna(MISSING_LABEL)
     counts = counts.value_counts().sort_index()
     return privacy.protect_counts(counts, threshold, other_label=other_label)
-
-
-def appearances(ws: Workspace, *, statuses: Sequence[str] = DEFAULT_STATUSES) -> pd.DataFrame:
-    """Every linked appearance in ``participants`` and ``contacts`` (any profile).
-
-    Columns :data:`APPEARANCE_COLUMNS`; one row per (person, action, table) at most.
-    """
-    readable, _ = _readable_tables(ws, statuses)
-    frames = []
-    for _, action, tables in readable:
-        start = pd.Timestamp(action.date_debut) if action.date_debut else pd.NaT
-        for source in FIRST_CONTACT_TABLES:
-            df = tables.get(source)
-            if df is None or "personne" not in df.columns:
-                continue
-            df = df[df["personne"].notna()]
-            date = df["date"].fillna(start) if "date" in df.columns else start
-            frame = pd.DataFrame(
-                {
-                    "personne": df["personne"],
-                    "action": action.id,
-                    "type_action": action.type,
-                    "date": date,
-                    "profil": df["profil"] if "profil" in df.columns else pd.NA,
-                    "source": source,
-                }
-            )
-            frames.append(frame.drop_duplicates(["personne"]))
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in APPEARANCE_COLUMNS})
-    df = pd.concat(frames, ignore_index=True)
-    df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
-    df["annee"] = pd.array(df["date"].dt.year, dtype="Int64")
-    for column in ("personne", "action", "type_action", "profil", "source"):
-        df[column] = df[column].astype("string")
-    df = df.sort_values(["date", "action", "source", "personne"], kind="stable")
-    return df[APPEARANCE_COLUMNS].reset_index(drop=True)
-
-
-def returning_people(
-    ws: Workspace,
-    *,
-    threshold: int,
-    profil: str | None = PORTEUR,
-    statuses: Sequence[str] = DEFAULT_STATUSES,
-) -> int | None:
-    """Number of people seen in two actions or more (``participants`` / ``contacts``).
-
-    ``profil`` (default: project holders) keeps the people who had that profile in at
-    least one appearance; ``None`` counts everybody. Published value: ``safe_count``
-    (``None`` when under the threshold).
-    """
-    df = appearances(ws, statuses=statuses)
-    if profil is not None:
-        people = set(df.loc[df["profil"] == profil, "personne"])
-        df = df[df["personne"].isin(people)]
-    n = int((df.groupby("personne")["action"].nunique() >= 2).sum()) if len(df) else 0
-    return privacy.safe_count(n, threshold)

@@ -37,11 +37,10 @@ import pandas as pd
 from vccap import fmt, journeys, network, privacy
 from vccap.model import Action
 from vccap.pages.base import Page
-from vccap.pages.blocks import MASKED, Breakdown, link, protect, shown
+from vccap.pages.blocks import Breakdown, link, protect, shown
 from vccap.pages.display import (
     CATEGORIES,
     FICTITIOUS_NOTICE,
-    GROUPED,
     Html,
     Section,
     esc,
@@ -49,6 +48,7 @@ from vccap.pages.display import (
     plural,
 )
 from vccap.pages.registry import PageKind, PlanFacts, Reads
+from vccap.pages.review_actors import ActorSections
 from vccap.pages.review_data import (
     TypeTotal,
     people_reached,
@@ -56,6 +56,7 @@ from vccap.pages.review_data import (
     type_label,
     year_actions,
 )
+from vccap.pages.review_journeys import JourneySections
 from vccap.pages.review_network import NetworkSections
 from vccap.pages.review_principles import PrincipleSections
 from vccap.workspace import Workspace
@@ -101,7 +102,7 @@ KIND = PageKind(
 # --------------------------------------------------------------------------- the review
 
 
-class AnnualReview(NetworkSections, PrincipleSections, Page):
+class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSections, Page):
     """The review of one year of the démarche."""
 
     KIND = KIND
@@ -446,204 +447,6 @@ class AnnualReview(NetworkSections, PrincipleSections, Page):
                     "territoire présent à deux actions compte deux fois.",
                 )
             ]
-        )
-
-    def territoires(self) -> Section:
-        """Territories engaged this year; which are new; which took part the year before only."""
-        engaged = self._engaged(network.TERRITOIRE)
-        if not engaged:
-            return Section(
-                [
-                    self.note(
-                        f"Aucun territoire n'a participé à une action réalisée en {self.annee}."
-                    )
-                ]
-            )
-        G = self.graph
-        per_action: dict[str, int] = {}
-        for a in self.ws.actions.values():
-            if a.annee == self.annee and a.statut == "realisee":
-                members, _ = network.action_participants(self.ws, a)
-                for k in members:
-                    per_action[k] = per_action.get(k, 0) + 1
-        new = set(self._new(engaged))
-        ordered = sorted(engaged, key=lambda k: (-per_action.get(k, 0), G.nodes[k]["nom"]))
-        rows = []
-        for k in ordered:
-            d = G.nodes[k]
-            t = self.ws.territoires.get(d["id"])
-            rows.append(
-                [
-                    link(d["nom"], self.link("territoires", d["id"])),
-                    label("milieu", d["milieu"]),
-                    label("departement", t.departement) if t and t.departement else "—",
-                    fmt.nombre(per_action.get(k, 0)),
-                    "nouveau" if k in new else f"depuis {d['first_year']}",
-                ]
-            )
-        before = {
-            k
-            for k in self.previous.nodes
-            if k.startswith(network.TERRITOIRE + ":") and self.annee - 1 in self._years_of(k)
-        }
-        left = sorted(before - set(engaged))
-        text = (
-            f"{plural(len(engaged), 'territoire a participé', 'territoires ont participé')} à au "
-            f"moins une action réalisée en {self.annee}"
-            + (f", dont {plural(len(new), 'nouveau', 'nouveaux')} dans la démarche" if new else "")
-            + "."
-        )
-        items: list[Any] = [Html(f"<p>{esc(text)}</p>")]
-        items.append(
-            self.table(
-                f"Territoires engagés en {self.annee}",
-                [
-                    ("Territoire", False),
-                    ("Milieu", False),
-                    ("Département", False),
-                    ("Actions de l'année", True),
-                    ("Dans la démarche", False),
-                ],
-                rows,
-                note="Un territoire est engagé dans une action quand il figure dans son "
-                "action.yml ou dans ses tableaux de participants, de contacts ou d'événements.",
-            )
-        )
-        if new:
-            names = ", ".join(G.nodes[k]["nom"] for k in ordered if k in new)
-            items.append(Html(f"<p><strong>Nouveaux territoires</strong> : {esc(names)}.</p>"))
-        if left:
-            names = ", ".join(sorted(G.nodes[k]["nom"] for k in left))
-            items.append(
-                self.note(
-                    f"Territoires engagés en {self.annee - 1} qui n'ont participé à aucune action "
-                    f"réalisée en {self.annee} : {names}."
-                )
-            )
-        return Section(items)
-
-    def _years_of(self, key: str) -> set[int]:
-        ids = self.previous.nodes[key].get("actions", []) if key in self.previous else []
-        return {self.ws.actions[i].annee for i in ids if i in self.ws.actions}
-
-    def structures(self) -> Section:
-        """Structures involved this year, by milieu and by category (small counts grouped)."""
-        engaged = self._engaged(network.STRUCTURE)
-        if not engaged:
-            return Section(
-                [
-                    self.note(
-                        f"Aucune structure n'a participé à une action réalisée en {self.annee}."
-                    )
-                ]
-            )
-        new = self._new(engaged)
-        items: list[Any] = [
-            Html(
-                "<p>"
-                + esc(
-                    f"{plural(len(engaged), 'structure a pris part', 'structures ont pris part')} "
-                    f"aux actions de {self.annee} (partenaires déclarés dans action.yml et "
-                    "structures des participants et des contacts)"
-                    + (f", dont {plural(len(new), 'nouvelle')} dans la démarche." if new else ".")
-                )
-                + "</p>"
-            )
-        ]
-        for b in self.structure_breakdowns:
-            titre = b.titre
-            if b.table.empty:
-                items.append(self.note(f"{titre} : effectifs trop faibles pour être publiés."))
-                continue
-            total = int(b.table["effectif"].sum())
-            items.append(Section(tables={titre: b.table.copy()}))
-            items.append(
-                self.table(
-                    f"{titre} ({fmt.nombre(total)} structures)",
-                    [("Catégorie", False), ("Structures", True), ("Part", True)],
-                    [
-                        [r["libelle"], fmt.nombre(r["effectif"]), fmt.part(r["effectif"] / total)]
-                        for r in b.table.to_dict("records")
-                    ],
-                    note=(
-                        f"Les catégories de moins de {self.seuil} structures sont regroupées "
-                        f"dans « {GROUPED} »."
-                        if b.masked
-                        else None
-                    ),
-                )
-            )
-        return Section(items)
-
-    def parcours(self) -> Section:
-        """Journeys of the project holders first met this year (protected)."""
-        cohort = self.cohort
-        if cohort.empty:
-            return Section(
-                [
-                    self.note(
-                        f"Aucun porteur de projet n'a été rencontré pour la première fois en "
-                        f"{self.annee} d'après les listes de participants et de contacts."
-                    )
-                ]
-            )
-        items: list[Any] = []
-        n = privacy.safe_count(len(cohort), self.seuil)
-        last = self.events["date"].max()
-        intro = (
-            f"{shown(n).capitalize()} porteurs de projet ont eu leur premier contact avec la "
-            f"démarche en {self.annee} (stand, session ou atelier). Leur parcours est suivi "
-            "grâce aux tableaux de suivi des territoires, sous pseudonyme"
-            + (f", jusqu'au {fmt.date(last.date())}" if not pd.isna(last) else "")
-            + "."
-        )
-        items.append(Html(f"<p>{esc(intro)}</p>"))
-        items.append(
-            self.funnel(
-                self.cohort_funnel,
-                f"Jusqu'où sont allés les porteurs rencontrés en {self.annee}",
-                "porteurs de projet rencontrés",
-            )
-        )
-        items.append(self.heading("Le temps entre les étapes"))
-        items.append(self._delays(cohort))
-        items.append(self.heading("Par où ils sont arrivés"))
-        items.append(self.breakdown(self.channels))
-        return Section(items)
-
-    def _delays(self, cohort: pd.DataFrame) -> Html:
-        people = set(cohort["personne"].astype(str))
-        ev = self.events[self.events["personne"].astype(str).isin(people)]
-        delays = journeys.step_delays(ev, threshold=self.seuil)
-        rows = []
-        for r in delays.to_dict("records"):
-            step = label("etape", r["etape"])
-            n = r["personnes"]
-            if pd.isna(n):
-                rows.append([step, MASKED, MASKED, MASKED])
-            elif int(n) == 0:
-                rows.append([step, "0", "—", "—"])
-            else:
-                rows.append(
-                    [
-                        step,
-                        fmt.nombre(int(n)),
-                        plural(r["mediane_jours"], "jour"),
-                        f"{fmt.nombre(int(r['min_jours']))} à "
-                        + plural(int(r["max_jours"]), "jour"),
-                    ]
-                )
-        return self.table(
-            "Délai depuis le premier contact",
-            [
-                ("Étape", False),
-                ("Personnes dont la date est connue", True),
-                ("Délai médian", True),
-                ("Du plus court au plus long", True),
-            ],
-            rows,
-            note=f"Les délais ne sont publiés que pour les étapes atteintes par au moins "
-            f"{self.seuil} personnes.",
         )
 
     def note_methode(self) -> Html:

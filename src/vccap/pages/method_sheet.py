@@ -37,28 +37,26 @@ from vccap.pages.display import (
     plural,
 )
 from vccap.pages.registry import PageKind, Reads
+from vccap.pages.sheet_results import ResultSections
 from vccap.pages.sheet_text import (
     ABSTRACT_LIMIT,
+    ADVICE,
+    DIFFICULTIES,
+    TO_CHANGE,
+    WORKED,
     Edition,
     bullets,
     delai_texte,
     edition_labels,
-    inline,
     jour_label,
-    lower_first,
     sentence,
     truncate_abstract,
-    value_range,
 )
+from vccap.pages.sheet_transfer import TransferSections
 from vccap.workspace import Workspace
 
 LICENCE = "Licence Ouverte / Etalab 2.0"
-CHECKBOX = "☐"
 NO_EDITION = "Aucune édition de ce type d'action n'a encore été réalisée dans l'espace de travail"
-WORKED = "Ce qui a fonctionné"
-DIFFICULTIES = "Difficultés"
-TO_CHANGE = "À faire évoluer"
-ADVICE = "Conseils pour transférer"
 
 
 # --------------------------------------------------------------------------- the page kind
@@ -109,7 +107,7 @@ KIND = PageKind(
 # --------------------------------------------------------------------------- the sheet
 
 
-class MethodSheet(Page):
+class MethodSheet(ResultSections, TransferSections, Page):
     """The method sheet of one action type, from every realised edition with valid data.
 
     A type of the catalogue without any realised edition loads too: its sections say so.
@@ -290,7 +288,7 @@ class MethodSheet(Page):
 
     def abstract(self) -> tuple[str, str]:
         """The practice abstract (≤ 1,500 characters) and where it comes from."""
-        figures = self._figuressentence()
+        figures = self._figures_sentence()
         room = ABSTRACT_LIMIT - (len(figures) + 1 if figures else 0)
         base = " ".join(str(self.spec.extra.get("resume") or "").split())
         origin = "catalogue"
@@ -303,7 +301,7 @@ class MethodSheet(Page):
         assert len(text) <= ABSTRACT_LIMIT
         return text, origin
 
-    def _figuressentence(self) -> str:
+    def _figures_sentence(self) -> str:
         if not self.editions:
             return ""
         n = len(self.editions)
@@ -511,7 +509,7 @@ class MethodSheet(Page):
                 hovertemplate="%{y} : %{text}<extra></extra>",
             )
         )
-        layout = charts._layout("Rétroplanning", height=max(220, 80 + 46 * len(rows)))
+        layout = charts.base_layout("Rétroplanning", height=max(220, 80 + 46 * len(rows)))
         span = max(abs(o) for o in offsets) or 10
         layout["xaxis"] = {
             "title": {"text": "Jours avant (–) ou après (+) le jour J"},
@@ -524,233 +522,6 @@ class MethodSheet(Page):
         layout["yaxis"] = {"automargin": True, "autorange": "reversed"}
         fig.update_layout(layout)
         return fig
-
-    def ressources(self) -> Section:
-        """Budget lines, total cost, cost per contact or participant, staff days, partners."""
-        if not self.editions:
-            return Section([self._none("pas de budget ni de moyens à présenter")])
-        items: list[Any] = [self.heading("Coût et temps passé")]
-        rows = []
-        raw: dict[str, list[float]] = {"cout": [], "unitaire": [], "jours": []}
-        unit_label = None
-        for e in self.editions:
-            total = e.value("cout_total")
-            per, per_label = self._unit_cost(e)
-            unit_label = unit_label or per_label
-            days = e.action.temps_agents_jours
-            rows.append(
-                [
-                    e.label,
-                    fmt.euros(total) if total is not None else "non renseigné",
-                    f"{fmt.euros(per)} {per_label}" if per is not None else "—",
-                    fmt.nombre(days) if days is not None else "non renseigné",
-                    fmt.nombre(len(e.action.territoires)),
-                ]
-            )
-            for key, v in (("cout", total), ("unitaire", per), ("jours", days)):
-                if v is not None:
-                    raw[key].append(v)
-        foot = None
-        if len(self.editions) >= 2:
-            foot = [
-                "Fourchette",
-                value_range(raw["cout"], fmt.euros),
-                value_range(raw["unitaire"], fmt.euros),
-                value_range(raw["jours"], fmt.nombre),
-                value_range([len(e.action.territoires) for e in self.editions], fmt.nombre),
-            ]
-        items.append(
-            self.table(
-                "Coût total, coût unitaire et jours d'agents par édition",
-                [
-                    ("Édition", False),
-                    ("Coût total", True),
-                    ("Coût unitaire", True),
-                    ("Jours d'agents", True),
-                    ("Territoires engagés", True),
-                ],
-                rows,
-                pied=foot,
-                note="Coût total : budget de action.yml et tableau des coûts. Jours d'agents : "
-                "temps passé déclaré dans action.yml (temps_agents_jours).",
-            )
-        )
-        lines = []
-        funders: dict[str, float] = {}
-        for e in self.editions:
-            for poste, montant, financeur in self._budget_lines(e):
-                lines.append([e.label, poste, financeur or "non précisé", fmt.euros(montant)])
-                key = financeur or "Non précisé"
-                funders[key] = funders.get(key, 0.0) + montant
-        items.append(self.heading("Postes de dépense"))
-        if lines:
-            items.append(
-                self.table(
-                    "Postes de dépense de chaque édition",
-                    [("Édition", False), ("Poste", False), ("Financeur", False), ("Montant", True)],
-                    lines,
-                )
-            )
-            total = sum(funders.values())
-            ordered = sorted(funders.items(), key=lambda kv: (-kv[1], kv[0]))
-            items.append(
-                self.table(
-                    "Qui finance (toutes éditions confondues)",
-                    [("Financeur", False), ("Montant", True), ("Part", True)],
-                    [[f, fmt.euros(m), fmt.part(m / total) if total else "—"] for f, m in ordered],
-                )
-            )
-        else:
-            items.append(self.note("Aucun poste de dépense n'a été renseigné pour ces éditions."))
-        items.append(self.heading("Partenaires et leur rôle"))
-        partners = self._partners()
-        if partners:
-            rows = []
-            for sid in partners:
-                s = self.ws.structures.get(sid)
-                present = [e.label for e in self.editions if sid in e.action.partenaires]
-                rows.append(
-                    [
-                        self._structure(sid),
-                        CATEGORIES.get(s.categorie, s.categorie) if s else "—",
-                        label("milieu", s.milieu) if s else "—",
-                        ", ".join(present),
-                    ]
-                )
-            items.append(
-                self.table(
-                    "Structures partenaires (d'après structures.csv)",
-                    [("Structure", False), ("Rôle", False), ("Milieu", False), ("Éditions", False)],
-                    rows,
-                )
-            )
-        else:
-            items.append(self.note("Aucune structure partenaire n'a été renseignée."))
-        return Section(items)
-
-    def _unit_cost(self, e: Edition) -> tuple[float | None, str]:
-        for ind, text in (
-            ("cout_par_contact", "par contact"),
-            ("cout_par_participant", "par participant"),
-        ):
-            if e.value(ind) is not None:
-                return e.value(ind), text
-        total = e.value("cout_total")
-        audience = e.audience
-        if total is None or audience is None:
-            return None, ""
-        kind, df = audience
-        return total / len(df), "par contact" if kind == "contacts" else "par participant"
-
-    @staticmethod
-    def _budget_lines(e: Edition) -> list[tuple[str, float, str]]:
-        lines = [(b.poste or "poste non précisé", b.montant, b.financeur) for b in e.action.budget]
-        couts = e.tables.get("couts")
-        if couts is not None:
-            for r in couts.to_dict("records"):
-                montant = r.get("montant")
-                if montant is None or pd.isna(montant):
-                    continue
-                poste = r.get("poste")
-                financeur = r.get("financeur")
-                lines.append(
-                    (
-                        str(poste) if poste is not None and not pd.isna(poste) else "non précisé",
-                        float(montant),
-                        str(financeur) if financeur is not None and not pd.isna(financeur) else "",
-                    )
-                )
-        return lines
-
-    def resultats(self) -> Section:
-        """Targets against actuals at each edition, ranges and evolution across editions."""
-        if not self.editions:
-            return Section([self._none("pas encore de résultat")])
-        headers = [e.label for e in self.editions]
-        several = len(self.editions) >= 2
-        rows = []
-        for ind in self._indicator_ids():
-            cells = []
-            measured = []
-            for e in self.editions:
-                v = e.value(ind)
-                obj = next((o for o in e.objectives if o.indicateur == ind), None)
-                unit = self._unit(ind)
-                cells.append(
-                    {
-                        "valeur": fmt.valeur(v, unit),
-                        "cible": fmt.valeur(obj.cible, unit)
-                        if obj is not None and obj.cible is not None
-                        else None,
-                        "statut": obj.statut if obj is not None and obj.cible is not None else None,
-                        "statut_libelle": obj.statut_libelle if obj is not None else "",
-                    }
-                )
-                if v is not None:
-                    measured.append(v)
-            if not measured and all(c["cible"] is None for c in cells):
-                continue
-            unit = self._unit(ind)
-            rows.append(
-                {
-                    "libelle": self._ind_label(ind),
-                    "cles": ind in self.spec.indicateurs_cles,
-                    "cellules": cells,
-                    "fourchette": value_range(measured, lambda x, u=unit: fmt.valeur(x, u))
-                    if several
-                    else None,
-                }
-            )
-        items: list[Any] = [
-            self.render("fiche_resultats.html.j2", headers=headers, rows=rows, plusieurs=several)
-        ]
-        reached = []
-        for e in self.editions:
-            with_target = [o for o in e.objectives if o.cible is not None and o.indicateur]
-            done = sum(o.statut == "atteint" for o in with_target)
-            if with_target:
-                reached.append(f"{e.label} : {done} sur {len(with_target)}")
-        if reached:
-            items.append(self.note("Objectifs chiffrés atteints — " + " ; ".join(reached) + "."))
-        if not several:
-            items.append(
-                self.note(
-                    "Une seule édition à ce jour : les fourchettes et l'évolution d'une édition "
-                    "à l'autre apparaîtront avec la suivante."
-                )
-            )
-            return Section(items)
-        for ind in self.spec.indicateurs_cles[:3]:
-            chart = self._evolution_chart(ind)
-            if chart is not None:
-                items.append(chart)
-        return Section(items)
-
-    def _evolution_chart(self, ind: str) -> Section | None:
-        """Bars of one key indicator across editions, with its text alternative."""
-        unit = self._unit(ind)
-        points = [(e.label, e.value(ind)) for e in self.editions if e.value(ind) is not None]
-        if len(points) < 2:
-            return None
-        scale = 100 if unit == "part" else 1
-        values = [v * scale for _, v in points]
-        values = [int(v) if float(v).is_integer() else round(v, 1) for v in values]
-        data = pd.DataFrame({"edition": [p[0] for p in points], "valeur": values})
-        name = self._ind_label(ind)
-        y_title = "%" if unit == "part" else fmt.UNITS.get(unit, ("", "Valeur"))[1].capitalize()
-        if unit.startswith("euros"):
-            y_title = "Euros"
-        fig = charts.editions(
-            data, f"{name} selon les éditions", x_col="edition", y_col="valeur", y_title=y_title
-        )
-        fig.update_layout(height=260)
-        fig.update_yaxes(automargin=True)
-        alt = (
-            f"Graphique en barres : {name.lower()} à chaque édition ; "
-            + " ; ".join(f"{label_} : {fmt.valeur(v, unit)}" for label_, v in points)
-            + "."
-        )
-        return Section([self.chart(fig, alt), Html(f'<p class="vc-alt">{esc(alt)}</p>')])
 
     def _debrief_blocks(self, heading: str) -> list[dict[str, Any]]:
         blocks = []
@@ -795,237 +566,6 @@ class MethodSheet(Page):
                 ),
             ]
         )
-
-    def conditions_transfert(self) -> Section:
-        """Prerequisites (catalogue), the teams' advice, and what belongs to the context."""
-        items: list[Any] = [self.heading("Prérequis à vérifier avant de se lancer")]
-        prerequisites = [
-            {"html": inline(str(c)), "source": ""}
-            for c in self.spec.extra.get("conditions_transfert") or []
-            if str(c).strip()
-        ]
-        items.append(
-            self.render("fiche_checklist.html.j2", items=prerequisites, case=CHECKBOX)
-            if prerequisites
-            else self.note("Le catalogue ne liste pas encore de prérequis pour ce type d'action.")
-        )
-        items.append(self.heading("Conseils des équipes qui l'ont fait"))
-        advice = [
-            {"html": inline(b), "source": e.label}
-            for e in self.editions
-            for b in bullets(e.section(ADVICE))
-        ]
-        if advice:
-            items.append(self.render("fiche_checklist.html.j2", items=advice, case=CHECKBOX))
-        elif self.editions:
-            items.append(self.note("Aucun retour d'expérience ne contient encore de conseil."))
-        else:
-            items.append(self._none())
-        items.append(self.heading("Ce qui tient au contexte d'origine"))
-        if not self.editions:
-            items.append(self._none())
-            return Section(items)
-        d = self.ws.demarche
-        specific = []
-        if d.region:
-            specific.append(
-                f"Une démarche régionale ({d.region})"
-                + (f", coordonnée par {d.chef_de_file}" if d.chef_de_file else "")
-                + " : ailleurs, il faut une structure qui joue ce rôle d'animation."
-            )
-        places = list(dict.fromkeys(e.action.lieu for e in self.editions if e.action.lieu))
-        if places:
-            specific.append(
-                "Lieu"
-                + ("x" if len(places) > 1 else "")
-                + " des éditions : "
-                + ", ".join(places)
-                + " ; le public urbain visé dépend de la ville choisie."
-            )
-        counts = [len(e.action.territoires) for e in self.editions]
-        if any(counts):
-            shown = (
-                fmt.nombre(counts[0])
-                if min(counts) == max(counts)
-                else f"{fmt.nombre(min(counts))} à {fmt.nombre(max(counts))}"
-            )
-            specific.append(f"Territoires engagés à chaque édition : {shown}.")
-        funders = sorted(
-            {f for e in self.editions for _, _, f in self._budget_lines(e) if f},
-        )
-        if funders:
-            specific.append("Financeurs mobilisés : " + ", ".join(funders) + ".")
-        items.append(Html("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in specific) + "</ul>"))
-        return Section(items)
-
-    def recommendations_list(self) -> list[str]:
-        """Recommendations drawn from the editions' results, targets and data (French)."""
-        out: list[str] = []
-        latest = self.latest
-        if latest is None:
-            return out
-        with_target = [o for o in latest.objectives if o.indicateur and o.cible is not None]
-        missed = [o for o in with_target if o.statut in ("non_atteint", "partiellement_atteint")]
-        for o in missed:
-            out.append(
-                f"Objectif « {o.libelle} » ({latest.label}) {o.statut_libelle} : "
-                f"{fmt.valeur(o.valeur, o.unite)} pour une cible de "
-                f"{fmt.valeur(o.cible, o.unite)}. Revoir la cible ou les moyens engagés."
-            )
-        if with_target and not missed and all(o.statut == "atteint" for o in with_target):
-            out.append(
-                f"Les {plural(len(with_target), 'objectif chiffré', 'objectifs chiffrés')} de "
-                f"l'édition {latest.label} ont été atteints : les cibles de la prochaine "
-                "édition peuvent être relevées."
-            )
-        targeted = {o.indicateur for o in latest.objectives if o.cible is not None}
-        untargeted = [
-            ind
-            for ind in [*self.spec.indicateurs_cles, "taux_satisfaction"]
-            if ind in self.spec.indicateurs
-            and ind not in targeted
-            and latest.value(ind) is not None
-        ]
-        for ind in dict.fromkeys(untargeted):
-            out.append(
-                f"Fixer une cible pour « {self._ind_label(ind)} » : l'indicateur est mesuré "
-                f"({fmt.valeur(latest.value(ind), self._unit(ind))} en {latest.label}) mais "
-                "sans objectif chiffré."
-            )
-        if len(self.editions) >= 2:
-            previous = self.editions[-2]
-            watched = [
-                *self.spec.indicateurs_cles,
-                "taux_satisfaction",
-                "cout_par_contact",
-                "cout_par_participant",
-            ]
-            for ind in dict.fromkeys(watched):
-                if ind not in self.spec.indicateurs:
-                    continue
-                before, after = previous.value(ind), latest.value(ind)
-                if before is None or after is None or before == after:
-                    continue
-                ind_spec = self.ws.indicateurs.get(ind)
-                worse = (
-                    (after > before) if ind_spec and ind_spec.sens == "baisse" else (after < before)
-                )
-                if worse:
-                    unit = self._unit(ind)
-                    verb = "a augmenté" if after > before else "a baissé"
-                    out.append(
-                        f"« {self._ind_label(ind)} » {verb} entre {previous.label} "
-                        f"({fmt.valeur(before, unit)}) et {latest.label} "
-                        f"({fmt.valeur(after, unit)}) : en chercher les raisons au bilan "
-                        "collectif."
-                    )
-        for kind in self.spec.tables:
-            missing = [e.label for e in self.editions if kind not in e.tables]
-            if missing:
-                out.append(
-                    f"Recueillir le tableau « {kind} » à chaque édition (absent pour : "
-                    f"{', '.join(missing)}) : sans lui, des indicateurs restent non mesurés."
-                )
-        no_days = [e.label for e in self.editions if e.action.temps_agents_jours is None]
-        if no_days:
-            out.append(
-                "Noter le temps passé par les agents (temps_agents_jours dans action.yml) : "
-                f"non renseigné pour {', '.join(no_days)}."
-            )
-        no_debrief = [e.label for e in self.editions if e.debrief is None]
-        if no_debrief:
-            out.append(
-                "Rédiger le retour d'expérience collectif dans le mois qui suit l'action "
-                f"(absent pour {', '.join(no_debrief)})."
-            )
-        changes = bullets(latest.section(TO_CHANGE))
-        if changes:
-            out.append(
-                f"Mettre en œuvre les pistes retenues après l'édition {latest.label} : "
-                + " ; ".join(lower_first(c.rstrip(".")) for c in changes)
-                + "."
-            )
-        return out
-
-    def recommandations(self) -> Html:
-        """What to do next time, drawn from targets, results, data and the latest debrief."""
-        if not self.editions:
-            return self._none("pas encore de recommandation tirée de l'expérience")
-        items = self.recommendations_list()
-        if not items:
-            return self.note("Aucune recommandation particulière ne ressort des éditions.")
-        return Html(
-            '<ol class="vc-recommandations">'
-            + "".join(f"<li>{inline(i)}</li>" for i in items)
-            + "</ol>"
-        )
-
-    def outils_contacts(self) -> Section:
-        """Tools, templates and organisations to contact (organisations only, never people)."""
-        from vccap.schemas import TABLE_KINDS, load_schema
-
-        items: list[Any] = [self.heading("Outils")]
-        tools = [
-            [str(t.get("nom", "")), str(t.get("description", ""))]
-            for t in self.spec.extra.get("outils") or []
-            if isinstance(t, dict) and t.get("nom")
-        ]
-        if tools:
-            items.append(
-                self.table("Outils utiles", [("Outil", False), ("À quoi il sert", False)], tools)
-            )
-        else:
-            items.append(
-                self.note("Le catalogue ne liste pas encore d'outil pour ce type d'action.")
-            )
-        items.append(self.heading("Modèles fournis avec vccap"))
-        templates = []
-        for kind in self.spec.tables:
-            if kind in TABLE_KINDS:
-                schema = load_schema(kind)
-                text = f"{schema.title} : {lower_first(schema.description)}"
-                templates.append([f"{kind}.xlsx", text])
-        templates.append(
-            ["action.yml", "La fiche de l'action : dates, territoires, objectifs, cibles, budget."]
-        )
-        templates.append(
-            ["retour_experience.md", "Le retour d'expérience de l'équipe, en quatre rubriques."]
-        )
-        items.append(
-            self.table(
-                "Modèles du dossier de transfert",
-                [("Fichier", False), ("Contenu", False)],
-                templates,
-                note=f"Tous ces modèles sont réunis par la commande « vccap transfer "
-                f"{self.type_id} », avec cette fiche.",
-            )
-        )
-        items.append(self.heading("Organisations à contacter"))
-        orgs = []
-        if self.ws.demarche.chef_de_file:
-            orgs.append({"terme": "Chef de file", "definition": self.ws.demarche.chef_de_file})
-        partners = []
-        for sid in self._partners():
-            s = self.ws.structures.get(sid)
-            role = CATEGORIES.get(s.categorie, s.categorie).lower() if s else ""
-            partners.append(self._structure(sid) + (f" ({role})" if role else ""))
-        if partners:
-            orgs.append({"terme": "Partenaires", "definition": ", ".join(partners)})
-        territories = [self._territory(t) for t in self._territories()]
-        if territories:
-            orgs.append({"terme": "Territoires", "definition": ", ".join(territories)})
-        if orgs:
-            items.append(
-                self.render(
-                    "fiche_definitions.html.j2",
-                    items=orgs,
-                    note="Seules des organisations sont citées : pour être mis en relation "
-                    "avec une personne, passez par le chef de file.",
-                )
-            )
-        else:
-            items.append(self._none())
-        return Section(items)
 
     def note_methode(self) -> Html:
         """Which editions were used, what was masked, where the data comes from."""

@@ -21,6 +21,11 @@ from vccap.indicators import IndicatorValue, ObjectiveResult
 from vccap.model import Action, Debrief
 
 ABSTRACT_LIMIT = 1500
+CHECKBOX = "☐"
+WORKED = "Ce qui a fonctionné"
+DIFFICULTIES = "Difficultés"
+TO_CHANGE = "À faire évoluer"
+ADVICE = "Conseils pour transférer"
 
 _INLINE = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _BULLET_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*\S)\s*$")

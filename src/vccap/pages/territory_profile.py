@@ -35,7 +35,6 @@ from vccap.pages.action_report import territory_breakdown
 from vccap.pages.base import Page
 from vccap.pages.blocks import Breakdown, link, protect, shown
 from vccap.pages.display import (
-    CATEGORIES,
     FICTITIOUS_NOTICE,
     Html,
     Section,
@@ -45,7 +44,8 @@ from vccap.pages.display import (
     plural,
 )
 from vccap.pages.registry import PEOPLE_TABLES, PageKind, PlanFacts, Reads
-from vccap.pages.review_data import NODE_GROUPS, node_group, type_label
+from vccap.pages.review_data import type_label
+from vccap.pages.territory_network import NetworkSection
 from vccap.workspace import Workspace
 
 FUNNEL_BY = "territoire_premier_contact"
@@ -104,7 +104,7 @@ def published_contacts(ws: Workspace, action_id: str) -> dict[str, int]:
 # --------------------------------------------------------------------------- the page
 
 
-class TerritoryProfile(Page):
+class TerritoryProfile(NetworkSection, Page):
     """The page of one territory of territoires.csv."""
 
     KIND = KIND
@@ -504,114 +504,6 @@ class TerritoryProfile(Page):
                 ),
             ]
         )
-
-    def reseau(self) -> Section:
-        """The territories and structures it worked with, urban or rural."""
-        G = self.graph
-        here = [s for s in self.ws.structures.values() if s.territoire == self.territoire.id]
-        items: list[Any] = []
-        if self.node not in G:
-            items.append(
-                self.note(
-                    "Le territoire n'a encore pris part à aucune action réalisée : il n'a pas "
-                    "de lien dans le réseau de coopération."
-                )
-            )
-        else:
-            ties = network.ties_table(G, nodes=[self.node])
-            rows = []
-            for r in ties.to_dict("records"):
-                other = "b" if r["noeud_a"] == self.node else "a"
-                kind = r[f"nature_{other}"]
-                node = G.nodes[r[f"noeud_{other}"]]
-                name = r[f"nom_{other}"]
-                group = node_group(G, r[f"noeud_{other}"])
-                rows.append(
-                    (
-                        not r["ville_campagne"],
-                        kind != network.TERRITOIRE,
-                        -r["nb_actions"],
-                        name,
-                        [
-                            link(name, f"{node['id']}.html")
-                            if kind == network.TERRITOIRE
-                            else name,
-                            "Territoire"
-                            if kind == network.TERRITOIRE
-                            else CATEGORIES.get(node.get("categorie", ""), "Structure"),
-                            label("milieu", r[f"milieu_{other}"]),
-                            "oui" if r["ville_campagne"] else "non",
-                            fmt.nombre(r["nb_actions"]),
-                            str(r["premiere_annee"]),
-                        ],
-                        group,
-                    )
-                )
-            rows.sort(key=lambda x: x[:4])
-            n_terr = sum(1 for r in rows if not r[1])
-            n_struct = len(rows) - n_terr
-            n_ur = sum(1 for r in rows if not r[0])
-            other_side = "urbains" if self.territoire.milieu != network.URBAN else "ruraux"
-            text = (
-                f"{self.nom} a travaillé avec "
-                f"{plural(n_terr, 'autre territoire', 'autres territoires')} et "
-                f"{plural(n_struct, 'structure')}, dont {fmt.nombre(n_ur)} acteurs {other_side} "
-                "(liens ville-campagne)."
-            )
-            items.append(Html(f"<p>{esc(text)}</p>"))
-            groups = {legend: 0 for legend, _ in NODE_GROUPS.values()}
-            for r in rows:
-                groups[r[5]] = groups.get(r[5], 0) + 1
-            groups = {g: n for g, n in groups.items() if n}
-            items.append(
-                self.table(
-                    f"Les partenaires de {self.nom}, selon leur nature et leur milieu",
-                    [("Partenaires", False), ("Nombre", True)],
-                    [[g, fmt.nombre(n)] for g, n in groups.items()],
-                )
-            )
-            items.append(
-                self.data_table(
-                    "",
-                    f"Les partenaires de {self.nom} (actions réalisées en commun)",
-                    [
-                        ("Partenaire", False),
-                        ("Nature", False),
-                        ("Milieu", False),
-                        ("Ville-campagne", False),
-                        ("Actions communes", True),
-                        ("Depuis", False),
-                    ],
-                    [r[4] for r in rows],
-                    resume=f"Voir les {fmt.nombre(len(rows))} partenaires, un par un",
-                    note="Deux acteurs sont liés quand ils ont pris part à une même action "
-                    "réalisée (action.yml, tableaux de participants, de contacts ou "
-                    "d'événements).",
-                )
-            )
-        if here:
-            items.append(self.heading("Les structures implantées sur le territoire"))
-            rows = []
-            for s in here:
-                key = network.node_key(network.STRUCTURE, s.id)
-                acts = G.nodes[key]["actions"] if key in G else []
-                rows.append(
-                    [
-                        s.nom,
-                        CATEGORIES.get(s.categorie, s.categorie),
-                        plural(len(acts), "action réalisée", "actions réalisées")
-                        if acts
-                        else "aucune action réalisée",
-                    ]
-                )
-            items.append(
-                self.table(
-                    f"Structures de structures.csv rattachées à {self.nom}",
-                    [("Structure", False), ("Catégorie", False), ("Participation", False)],
-                    rows,
-                )
-            )
-        return Section(items)
 
     def note_methode(self) -> Html:
         points = [
