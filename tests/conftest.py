@@ -30,3 +30,24 @@ def example_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".cle_pseudonymisation"))
     return target
+
+
+class ExampleSite:
+    """The example workspace (a private copy) and the site built from it."""
+
+    def __init__(self, workspace: Path, out: Path) -> None:
+        self.workspace = workspace
+        self.out = out
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> ExampleSite:
+    """One build of the example workspace for the whole session (read-only for tests)."""
+    from vccap.build import build
+
+    root = tmp_path_factory.mktemp("exemple")
+    workspace = root / "data"
+    shutil.copytree(EXAMPLE, workspace, ignore=shutil.ignore_patterns(".cle_pseudonymisation"))
+    out = root / "site"
+    build(workspace, out, jobs=2)
+    return ExampleSite(workspace, out)

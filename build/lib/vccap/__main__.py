@@ -1,0 +1,5 @@
+import sys
+
+from vccap.cli import main
+
+sys.exit(main())

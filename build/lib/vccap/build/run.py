@@ -1,0 +1,173 @@
+"""Step 3 of a build: run page jobs (papermill on warm kernels) and write their pages.
+
+Used by the build and by ``vccap transfer``: :func:`run_job` executes one notebook and
+renders its page; :func:`run_jobs` runs many in worker processes, each keeping one warm
+kernel (:mod:`vccap.kernels`). A failing job keeps its executed notebook and the others go on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vccap.build.plan import Job
+from vccap.errors import JobFailed
+from vccap.pages.registry import SUMMARY_MIME
+from vccap.site.publish import write_text_atomic
+
+
+@dataclass
+class JobResult:
+    job_id: str
+    ok: bool
+    seconds: float
+    cached: bool = False
+    error_name: str | None = None
+    error_value: str | None = None
+    summary: dict[str, Any] | None = None
+
+
+RENDERER: Any = None
+
+
+def renderer(site_title: str):
+    """This process's page renderer (one reused nbconvert exporter)."""
+    global RENDERER
+    if RENDERER is None or RENDERER.site_title != site_title:
+        from vccap.site.render import PageRenderer
+
+        RENDERER = PageRenderer(site_title=site_title)
+    return RENDERER
+
+
+def extract_summary(nb) -> dict[str, Any] | None:
+    """The machine-readable summary a template emits in its ``vccap-summary`` cell."""
+    for cell in nb.cells:
+        if "vccap-summary" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if SUMMARY_MIME in data:
+                return dict(data[SUMMARY_MIME])
+    return None
+
+
+def execute_job(job: Job, notebook_path: Path, *, warm: bool = True):
+    """Execute one page's notebook with papermill; returns the executed notebook.
+
+    The executed copy is written to ``notebook_path`` even when a cell fails (papermill's
+    error banner). Raises :class:`~vccap.errors.JobFailed` (error name and first line of the
+    message) when the notebook stops.
+    """
+    import papermill as pm
+
+    from vccap import kernels
+
+    notebook_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return kernels.execute(job.template, notebook_path, job.parameters, cwd=job.cwd, warm=warm)
+    except pm.PapermillExecutionError as exc:
+        raise JobFailed(job.id, notebook_path, exc.ename, short(exc.evalue)) from None
+    except Exception as exc:  # noqa: BLE001 - a job must never bring the build down
+        raise JobFailed(job.id, notebook_path, type(exc).__name__, short(str(exc))) from None
+
+
+def run_job(job: Job, out: str, site_title: str, warm: bool = True) -> JobResult:
+    """Execute one notebook, then write its page (runs in a worker)."""
+    start = time.perf_counter()
+    out_dir = Path(out)
+    try:
+        nb = execute_job(job, out_dir / job.notebook, warm=warm)
+    except JobFailed as exc:
+        return JobResult(
+            job.id,
+            False,
+            time.perf_counter() - start,
+            error_name=exc.error_name,
+            error_value=exc.error_value,
+        )
+    try:
+        html = renderer(site_title).render_notebook(
+            nb, title=job.title, root=job.root, breadcrumb=job.breadcrumb, fictitious=job.fictitious
+        )
+        write_text_atomic(out_dir / job.page, html)
+    except Exception as exc:  # noqa: BLE001
+        return JobResult(
+            job.id,
+            False,
+            time.perf_counter() - start,
+            error_name=type(exc).__name__,
+            error_value=short(str(exc)),
+        )
+    return JobResult(job.id, True, time.perf_counter() - start, summary=extract_summary(nb))
+
+
+def short(text: str | None, limit: int = 300) -> str:
+    lines = (text or "").strip().splitlines()
+    first = lines[0] if lines else ""
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def _worker_init() -> None:
+    """Each worker process starts its warm kernel lazily; make sure it stops with the worker."""
+    from multiprocessing import util
+
+    from vccap import kernels
+
+    util.Finalize(None, kernels.shutdown_all, exitpriority=10)
+
+
+def _mp_context():
+    methods = multiprocessing.get_all_start_methods()
+    # fork is cheap (the parent has already imported pandas, papermill, nbconvert) and the
+    # parent holds no thread or kernel at this point; spawn elsewhere.
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def run_jobs(
+    todo: list[Job],
+    out: Path,
+    site_title: str,
+    workers: int,
+    on_result: Callable[[Job, JobResult], None],
+) -> None:
+    """Run jobs, ``workers`` at a time, calling ``on_result`` in completion order."""
+    if workers <= 1:
+        from vccap import kernels
+
+        try:
+            for job in todo:
+                on_result(job, run_job(job, str(out), site_title))
+        finally:
+            kernels.shutdown_all()
+        return
+    # Import what every job needs once, here: forked workers inherit it (papermill's import
+    # alone costs about a second).
+    import papermill  # noqa: F401
+
+    from vccap import kernels
+    from vccap.site import render  # noqa: F401
+
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=_mp_context(), initializer=_worker_init
+    ) as pool:
+        futures = {pool.submit(run_job, job, str(out), site_title): job for job in todo}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - a dead worker fails its job only
+                result = JobResult(
+                    job.id, False, 0.0, error_name=type(exc).__name__, error_value=short(str(exc))
+                )
+            on_result(job, result)

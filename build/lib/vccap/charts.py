@@ -1,0 +1,236 @@
+"""Plotly figures in the house style. No computation here: inputs are ready-made tables."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+#: Colour-blind safe palette (Okabe-Ito), first the house colour.
+PALETTE = ["#1b6b5f", "#e69f00", "#56b4e9", "#009e73", "#cc79a7", "#0072b2", "#d55e00", "#999999"]
+HOUSE = PALETTE[0]
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+def base_layout(title: str, height: int) -> dict[str, Any]:
+    return {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        "font": {"family": FONT, "size": 13, "color": "#222"},
+        "separators": ", ",  # decimal comma, space for thousands
+        "height": height,
+        "margin": {"l": 10, "r": 20, "t": 50, "b": 40},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "showlegend": False,
+    }
+
+
+def bar_counts(
+    table: pd.DataFrame,
+    title: str,
+    *,
+    label_col: str = "libelle",
+    value_col: str = "effectif",
+    value_title: str = "Effectif",
+) -> go.Figure:
+    """Horizontal bars, biggest first at the top, with their values written on the bars."""
+    ordered = table.iloc[::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=ordered[value_col].tolist(),
+            y=ordered[label_col].tolist(),
+            orientation="h",
+            marker={"color": HOUSE},
+            text=ordered[value_col].tolist(),
+            textposition="auto",
+            hovertemplate="%{y} : %{x}<extra></extra>",
+            cliponaxis=False,
+        )
+    )
+    layout = base_layout(title, height=max(180, 60 + 34 * len(table)))
+    layout["xaxis"] = {
+        "title": {"text": value_title},
+        "gridcolor": "#e5e5e5",
+        "rangemode": "tozero",
+    }
+    layout["yaxis"] = {"automargin": True}
+    fig.update_layout(layout)
+    return fig
+
+
+def stacked_scale(
+    table: pd.DataFrame, title: str, *, order: list[str], colors: list[str]
+) -> go.Figure:
+    """One horizontal stacked bar per question, answers in scale order (table: question,
+    libelle, effectif)."""
+    fig = go.Figure()
+    questions = list(dict.fromkeys(table["question"]))[::-1]
+    for answer, color in zip(order, colors, strict=False):
+        sub = table[table["libelle"] == answer].set_index("question")
+        values = [int(sub.loc[q, "effectif"]) if q in sub.index else 0 for q in questions]
+        if not any(values):
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=answer,
+                x=values,
+                y=questions,
+                orientation="h",
+                marker={"color": color},
+                text=values,
+                textposition="inside",
+                hovertemplate=f"%{{y}} — {answer} : %{{x}}<extra></extra>",
+            )
+        )
+    layout = base_layout(title, height=max(230, 140 + 50 * len(questions)))
+    layout.update(
+        {
+            "barmode": "stack",
+            "showlegend": True,
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+            "margin": {"l": 10, "r": 20, "t": 90, "b": 40},
+            "xaxis": {"title": {"text": "Réponses"}, "gridcolor": "#e5e5e5"},
+            "yaxis": {"automargin": True},
+        }
+    )
+    fig.update_layout(layout)
+    return fig
+
+
+def editions(table: pd.DataFrame, title: str, *, x_col: str, y_col: str, y_title: str) -> go.Figure:
+    """Bars of one indicator across editions of the same type of action."""
+    values = [int(v) if float(v).is_integer() else round(float(v), 2) for v in table[y_col]]
+    fig = go.Figure(
+        go.Bar(
+            x=table[x_col].tolist(),
+            y=values,
+            marker={"color": HOUSE},
+            text=values,
+            textposition="auto",
+            hovertemplate="%{x} : %{y}<extra></extra>",
+        )
+    )
+    layout = base_layout(title, height=340)
+    layout["yaxis"] = {
+        "title": {"text": y_title},
+        "gridcolor": "#e5e5e5",
+        "rangemode": "tozero",
+        "automargin": True,
+    }
+    layout["xaxis"] = {"type": "category", "automargin": True}
+    fig.update_layout(layout)
+    return fig
+
+
+def to_bundle(fig: go.Figure, alt: str) -> dict[str, Any]:
+    """A display bundle: the plotly JSON (no uids, so deterministic) and a text fallback."""
+    fig.update_xaxes(separatethousands=True)
+    fig.update_yaxes(separatethousands=True)
+    payload = json.loads(pio.to_json(fig, validate=False, remove_uids=True, engine="json"))
+    # plotly.py's default template (~10 KB per chart, changes with plotly versions) is not
+    # needed: the house layout sets what matters and plotly.js supplies the rest.
+    payload.get("layout", {}).pop("template", None)
+    payload.setdefault("config", {})
+    payload["config"].update({"displaylogo": False, "responsive": True})
+    return {PLOTLY_MIME: payload, "text/plain": alt}
+
+
+def network_figure(
+    G: Any,
+    positions: dict[str, tuple[float, float]],
+    *,
+    title: str,
+    node_groups: dict[str, str],
+    group_styles: dict[str, dict[str, str]],
+    hover: dict[str, str] | None = None,
+    highlighted: set[frozenset] | None = None,
+    highlight_label: str = "Lien mis en évidence",
+    other_label: str = "Autre lien",
+    highlight_color: str = "rgba(213, 94, 0, 0.35)",
+    other_color: str = "rgba(120, 120, 120, 0.18)",
+    labels: dict[str, str] | None = None,
+    height: int = 620,
+) -> go.Figure:
+    """A network drawing: ties as lines (``highlighted`` ones in colour), nodes as markers.
+
+    ``positions`` come from :func:`vccap.network.layout`; ``node_groups`` gives each node
+    its legend entry, styled by ``group_styles`` (``{"color": ..., "symbol": ...}``), in
+    the order of ``group_styles``. ``hover`` is each node's hover text, ``labels`` an
+    optional short text written next to some nodes. No computation here.
+    """
+    highlighted = highlighted or set()
+    hover = hover or {}
+    labels = labels or {}
+    fig = go.Figure()
+    for is_highlight, name, color, width in (
+        (False, other_label, other_color, 0.6),
+        (True, highlight_label, highlight_color, 0.9),
+    ):
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for u, v in G.edges():
+            if (frozenset((u, v)) in highlighted) != is_highlight:
+                continue
+            if u not in positions or v not in positions:
+                continue
+            (x0, y0), (x1, y1) = positions[u], positions[v]
+            xs += [x0, x1, None]
+            ys += [y0, y1, None]
+        if not xs:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                name=name,
+                line={"color": color, "width": width},
+                hoverinfo="skip",
+            )
+        )
+    for group, style in group_styles.items():
+        nodes = [n for n in G.nodes if node_groups.get(n) == group and n in positions]
+        if not nodes:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[positions[n][0] for n in nodes],
+                y=[positions[n][1] for n in nodes],
+                mode="markers+text" if any(n in labels for n in nodes) else "markers",
+                name=group,
+                text=[labels.get(n, "") for n in nodes],
+                textposition="top center",
+                textfont={"size": 11, "color": "#333"},
+                hovertext=[hover.get(n, n) for n in nodes],
+                hovertemplate="%{hovertext}<extra></extra>",
+                marker={
+                    "color": style.get("color", HOUSE),
+                    "symbol": style.get("symbol", "circle"),
+                    "size": 13,
+                    "line": {"color": "white", "width": 1.5},
+                },
+            )
+        )
+    layout = base_layout(title, height=height)
+    hidden = {"visible": False, "showgrid": False, "zeroline": False}
+    xs_all = [x for x, _ in positions.values()] or [0.0]
+    ys_all = [y for _, y in positions.values()] or [0.0]
+    pad_x = (max(xs_all) - min(xs_all)) * 0.06 or 1.0
+    pad_y = (max(ys_all) - min(ys_all)) * 0.08 or 1.0
+    layout.update(
+        {
+            "showlegend": True,
+            "legend": {"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
+            "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+            "xaxis": {**hidden, "range": [min(xs_all) - pad_x, max(xs_all) + pad_x]},
+            "yaxis": {**hidden, "range": [min(ys_all) - pad_y, max(ys_all) + pad_y]},
+            "hovermode": "closest",
+            "dragmode": "pan",
+        }
+    )
+    fig.update_layout(layout)
+    return fig

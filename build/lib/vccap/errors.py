@@ -1,0 +1,211 @@
+"""One exception tree for vccap.
+
+Every exception carries its facts as attributes. Messages for people (in French) are
+composed by :mod:`vccap.messages`; the CLI only prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class VccapError(Exception):
+    """Base of every error raised by vccap on purpose."""
+
+
+@dataclass(eq=False)
+class InputError(VccapError):
+    """One problem found in a file a person typed.
+
+    ``file`` is the path as the person knows it (relative to the workspace when
+    possible), ``line`` is the line as seen in a spreadsheet or an editor (the header
+    is line 1), ``column`` is the column header as written in the file, ``value`` is the
+    offending value as typed, ``expected`` says in French what was expected and
+    ``code`` is a stable machine-readable kind of problem.
+    """
+
+    file: str
+    expected: str
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+    code: str = "invalide"
+    action: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.file, self.line, self.column, self.value, self.expected)
+
+    def __str__(self) -> str:  # messages.format_problem words it for people
+        where = ":".join(str(p) for p in (self.file, self.line, self.column) if p is not None)
+        return f"{where}: {self.value!r} — {self.expected}"
+
+
+@dataclass(eq=False)
+class InvalidWorkspace(VccapError):
+    """The workspace has problems; ``problems`` lists every one of them."""
+
+    root: Path
+    problems: list[InputError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.root, len(self.problems))
+
+
+@dataclass(eq=False)
+class WorkspaceNotFound(VccapError):
+    """The folder given as a workspace does not exist or has no demarche.yml."""
+
+    path: Path
+    reason: str = "absent"  # "absent" | "pas_un_dossier" | "sans_demarche"
+
+    def __post_init__(self) -> None:
+        super().__init__(self.path, self.reason)
+
+
+@dataclass(eq=False)
+class UnknownAction(VccapError):
+    """An action id that the workspace does not hold."""
+
+    action_id: str
+    known: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.action_id)
+
+
+@dataclass(eq=False)
+class UnknownType(VccapError):
+    """An action type id that the catalogue does not hold."""
+
+    type_id: str
+    known: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.type_id)
+
+
+@dataclass(eq=False)
+class UnknownTerritory(VccapError):
+    """A territory id that territoires.csv does not hold."""
+
+    territoire_id: str
+    known: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.territoire_id)
+
+
+@dataclass(eq=False)
+class UnknownPage(VccapError):
+    """A page asked for (a notebook parameter) that the site does not have.
+
+    ``kind`` is the page kind (``actions``, ``fiches``, ``annees``, ``territoires``),
+    ``key`` the value given and ``valid`` the keys that have a page.
+    """
+
+    kind: str
+    key: str
+    valid: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.kind, self.key)
+
+
+@dataclass(eq=False)
+class UnknownParameter(VccapError):
+    """A notebook was given a parameter it does not have (``-p action_idd …``)."""
+
+    notebook: str
+    names: list[str]
+    valid: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.notebook, self.names)
+
+
+@dataclass(eq=False)
+class NotebookStopped(VccapError):
+    """A page notebook stopped on a problem; ``message`` says it in French.
+
+    ``cause`` names the vccap error behind it. In Jupyter and in papermill's output only the
+    French message is shown (no traceback, no English exception name).
+    """
+
+    message: str
+    cause: str = ""
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def _render_traceback_(self) -> list[str]:
+        return [self.message]
+
+
+@dataclass(eq=False)
+class TemplateNotFound(VccapError):
+    """A notebook template the build needs cannot be found (package or workspace)."""
+
+    name: str
+    searched: list[Path] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.name)
+
+
+@dataclass(eq=False)
+class SecretKeyError(VccapError):
+    """The pseudonymisation key cannot be created or read."""
+
+    path: Path
+    reason: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.path, self.reason)
+
+
+@dataclass(eq=False)
+class JobFailed(VccapError):
+    """A notebook job of the build failed; the executed notebook keeps the trace."""
+
+    job: str
+    notebook: Path | None = None
+    error_name: str | None = None
+    error_value: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.job, self.error_name, self.error_value)
+
+
+@dataclass(eq=False)
+class BuildFailed(VccapError):
+    """Some jobs of a build failed; the others were built."""
+
+    failed: list[JobFailed] = field(default_factory=list)
+    built: int = 0
+
+    def __post_init__(self) -> None:
+        super().__init__(len(self.failed), self.built)
+
+
+@dataclass
+class AuditHit:
+    """Personal data found in a published file."""
+
+    file: str
+    line: int
+    kind: str  # "courriel" | "telephone" | "nom" | "prenom" | "motif_courriel" | "motif_telephone"
+    excerpt: str
+
+
+@dataclass(eq=False)
+class AuditFailed(VccapError):
+    """The audit found personal data in published outputs."""
+
+    hits: list[AuditHit] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(len(self.hits))

@@ -1,0 +1,232 @@
+"""Running notebooks with papermill on warm kernels.
+
+Starting a kernel and importing pandas, plotly and vccap in it costs more than running a
+report. A worker process therefore keeps one kernel alive between notebooks, registered as
+the papermill engine ``vccap-warm``, and **resets** it before each notebook:
+
+- the user namespace is cleared (``InteractiveShell.reset(new_session=True)``: variables,
+  ``Out``, ``_``, history; the execution counter starts again at 1),
+- the working directory is set to the job's,
+- pandas options and warning filters are restored to their defaults.
+
+Imported modules stay loaded (that is the point); the kit keeps no report state in its
+modules, only content-keyed caches (see ``tests/test_kernels.py``, which runs reports one after
+the other in one kernel and compares them with fresh-kernel runs).
+
+Kernels speak over IPC sockets with a unique path, so parallel workers never race for ports.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+KERNEL_NAME = "python3"
+EXECUTION_TIMEOUT = 900  # seconds per cell
+START_TIMEOUT = 120
+ENGINE_NAME = "vccap-warm"
+
+RESET_CODE = """\
+get_ipython().reset(new_session=True, aggressive=False)
+import os as _vccap_os, warnings as _vccap_warnings
+_vccap_os.chdir({cwd!r})
+_vccap_warnings.resetwarnings()
+try:  # pandas options back to their defaults (only those that were changed)
+    from pandas._config import config as _vccap_cfg
+    for _vccap_k, _vccap_o in list(_vccap_cfg._registered_options.items()):
+        try:
+            if _vccap_cfg.get_option(_vccap_k) != _vccap_o.defval:
+                _vccap_cfg.set_option(_vccap_k, _vccap_o.defval)
+        except Exception:
+            pass
+except Exception:
+    pass
+del _vccap_os, _vccap_warnings
+_vccap_names = [n for n in list(globals()) if n.startswith("_vccap_")]
+for _vccap_n in _vccap_names:
+    globals().pop(_vccap_n, None)
+globals().pop("_vccap_n", None)
+"""
+
+
+def _ipc_manager_class():
+    """A kernel manager speaking over local sockets (IPC) with a unique path."""
+    from jupyter_client import AsyncKernelManager
+
+    class IpcKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            self.ip = os.path.join(tempfile.gettempdir(), f"vccap-{uuid.uuid4().hex[:12]}-ipc")
+
+    return IpcKernelManager
+
+
+class WarmKernel:
+    """One kernel kept alive across notebooks, with a blocking client for resets."""
+
+    def __init__(self, kernel_name: str = KERNEL_NAME) -> None:
+        self.kernel_name = kernel_name
+        self.km = None
+        self.runs = 0
+
+    def _sync(self, coro_fn, *args, **kwargs):
+        from jupyter_core.utils import run_sync
+
+        return run_sync(coro_fn)(*args, **kwargs)
+
+    def alive(self) -> bool:
+        return self.km is not None and bool(self._sync(self.km.is_alive))
+
+    def start(self, cwd: str) -> None:
+        self.km = _ipc_manager_class()(kernel_name=self.kernel_name)
+        self._sync(self.km.start_kernel, cwd=cwd)
+        client = self.km.blocking_client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=START_TIMEOUT)
+        finally:
+            client.stop_channels()
+        self.runs = 0
+
+    def reset(self, cwd: str) -> None:
+        """Clear the kernel's state before a new notebook (see the module docstring)."""
+        if not self.alive():
+            self.shutdown()
+            self.start(cwd)
+            return
+        client = self.km.blocking_client()
+        client.start_channels()
+        try:
+            reply = client.execute_interactive(
+                RESET_CODE.format(cwd=cwd),
+                store_history=False,
+                timeout=START_TIMEOUT,
+                output_hook=lambda m: None,
+            )
+        finally:
+            client.stop_channels()
+        if reply["content"].get("status") != "ok":
+            self.shutdown()
+            self.start(cwd)
+
+    def shutdown(self) -> None:
+        if self.km is None:
+            return
+        try:
+            if self.alive():
+                self._sync(self.km.shutdown_kernel, now=True)
+            self._sync(self.km.cleanup_resources)
+        except Exception:  # noqa: BLE001 - best effort at exit
+            pass
+        self.km = None
+
+
+_WARM: dict[str, WarmKernel] = {}
+
+
+def warm_kernel(kernel_name: str, cwd: str) -> WarmKernel:
+    kernel = _WARM.get(kernel_name)
+    if kernel is None:
+        kernel = _WARM[kernel_name] = WarmKernel(kernel_name)
+    if kernel.km is None:
+        kernel.start(cwd)
+    else:
+        kernel.reset(cwd)
+    return kernel
+
+
+def shutdown_all() -> None:
+    for kernel in list(_WARM.values()):
+        kernel.shutdown()
+    _WARM.clear()
+
+
+atexit.register(shutdown_all)
+
+
+def _register_engine() -> None:
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import Engine, papermill_engines
+    from papermill.log import logger
+
+    class WarmEngine(Engine):
+        """papermill engine running notebooks on this process's warm kernel."""
+
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
+            cwd = kwargs.pop("vccap_cwd", None) or os.getcwd()
+            kernel = warm_kernel(kernel_name, cwd)
+            client = PapermillNotebookClient(
+                nb_man,
+                km=kernel.km,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            try:
+                return client.execute(cleanup_kc=False)
+            finally:
+                kernel.runs += 1
+                atexit.unregister(client._cleanup_kernel)
+                if client.kc is not None:
+                    client.kc.stop_channels()
+                    client.kc = None
+
+    papermill_engines.register(ENGINE_NAME, WarmEngine)
+
+
+def execute(
+    template: str | Path,
+    output: str | Path,
+    parameters: dict[str, Any],
+    *,
+    cwd: str,
+    warm: bool = True,
+):
+    """Run a notebook template with papermill (real kernel), writing the executed copy.
+
+    Returns the executed notebook. Raises papermill's ``PapermillExecutionError`` when a cell
+    fails; the executed notebook, with papermill's error banner, is written all the same.
+    """
+    import papermill as pm
+
+    options: dict[str, Any] = {}
+    if warm:
+        if ENGINE_NAME not in pm.engines.papermill_engines._engines:
+            _register_engine()
+        options.update(engine_name=ENGINE_NAME, vccap_cwd=cwd)
+    else:
+        options["kernel_manager_class"] = _ipc_manager_class()
+    return pm.execute_notebook(
+        str(template),
+        str(output),
+        parameters=parameters,
+        kernel_name=KERNEL_NAME,
+        cwd=cwd,
+        progress_bar=False,
+        log_output=False,
+        report_mode=False,
+        start_timeout=START_TIMEOUT,
+        execution_timeout=EXECUTION_TIMEOUT,
+        request_save_on_cell_execute=False,
+        **options,
+    )

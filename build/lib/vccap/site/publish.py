@@ -1,0 +1,228 @@
+"""Executed notebooks -> static HTML pages, site index and shared assets.
+
+The site is read offline and printed: pages reference their assets relatively
+(``root`` is the path from a page to the site root, ``""`` or ``"../"``), carry
+no remote URL, and two renderings of the same input are byte-identical.
+
+- :class:`PageRenderer` converts notebooks in-process with one reused
+  ``HTMLExporter`` and the ``vccap`` nbconvert template
+  (``templates/nbconvert/vccap``).
+- :func:`render_site_page` renders the other pages (``templates/site/*.html.j2``)
+  with an autoescaping jinja2 environment.
+- :func:`copy_assets` writes ``assets/`` (plotly.min.js, vccap.css, vccap.js).
+- :func:`write_text_atomic` writes every page.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from importlib import resources as importlib_resources
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+NBCONVERT_TEMPLATES_DIR = TEMPLATES_DIR / "nbconvert"
+SITE_TEMPLATES_DIR = TEMPLATES_DIR / "site"
+NBCONVERT_TEMPLATE_NAME = "vccap"
+
+ASSETS_DIRNAME = "assets"
+PLOTLY_JS = "plotly.min.js"
+SITE_CSS = "vccap.css"
+SITE_JS = "vccap.js"
+
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+DEFAULT_SITE_TITLE = "Actions ville-campagne"
+
+#: Plotly config of every chart (the figure's own config, if any, comes first).
+PLOTLY_CONFIG = {
+    "responsive": True,
+    "displaylogo": False,
+    "locale": "fr",
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+}
+
+#: Cell tags that drop a whole cell, or its outputs, from the page.
+REMOVE_CELL_TAGS = frozenset({"remove-cell", "remove_cell", "papermill-error-cell-tag"})
+REMOVE_OUTPUT_TAGS = frozenset({"remove-output", "remove_output"})
+
+#: Output mimetypes never published (arbitrary code, widgets, CDN-bound renderers).
+UNPUBLISHED_MIMETYPES = frozenset(
+    {
+        "application/javascript",
+        "application/vnd.jupyter.widget-view+json",
+        "application/vnd.jupyter.widget-state+json",
+        "text/vnd.mermaid",
+        "application/pdf",
+    }
+)
+
+_SCRIPT_UNSAFE = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+_SCRIPT_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
+_TAG_RE = re.compile(r"<[^>]*>")
+_REMOTE_REF_RE = re.compile(
+    r"""\b(?:src|href|srcset|action|poster|data)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]*)"""
+    r"""|url\(\s*["']?\s*((?:https?:)?//[^"')\s]*)""",
+    re.IGNORECASE,
+)
+
+Breadcrumb = list[tuple[str, str | None]]
+
+
+# ---- helpers ---------------------------------------------------------------
+
+
+def write_text_atomic(path: Path | str, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file and ``os.replace``.
+
+    Readers never see a half-written page; the parent directory is created.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def root_for(page: str | PurePosixPath) -> str:
+    """Relative path from a page to the site root: ``"actions/x.html"`` -> ``"../"``."""
+    depth = len(PurePosixPath(page).parts) - 1
+    return "../" * depth
+
+
+def script_json(value: Any) -> str:
+    """JSON safe to embed in an inline ``<script>`` (no ``</script>``, no ``<!--``)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _SCRIPT_UNSAFE_RE.sub(lambda match: _SCRIPT_UNSAFE[match.group()], text)
+
+
+def remote_references(page: str) -> list[str]:
+    """Remote URLs a page would load (``src``/``href``/``url()``): must stay empty.
+
+    The site is read offline; a notebook output pulling a CDN script (a plotly
+    renderer such as ``notebook_connected``, a widget) shows up here.
+    """
+    return [first or second for first, second in _REMOTE_REF_RE.findall(page)]
+
+
+def figure_label(figure: dict[str, Any]) -> str:
+    """Accessible name of a plotly figure: "Graphique : <title>" or "Graphique"."""
+    title = figure.get("layout", {}).get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    if isinstance(text, str):
+        text = " ".join(html.unescape(_TAG_RE.sub(" ", text)).split())
+        if text:
+            return f"Graphique : {text}"
+    return "Graphique"
+
+
+# ---- site pages --------------------------------------------------------------
+
+
+@functools.cache
+def _site_environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(SITE_TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render_site_text(template_name: str, *, root: str, **context: Any) -> str:
+    """Render a site template (``templates/site/<template_name>``) to a string.
+
+    Common variables: ``site_title``, ``title`` (defaults to ``site_title``),
+    ``root``, ``fictitious``, ``breadcrumb`` (as for notebook pages).
+    """
+    context.setdefault("site_title", DEFAULT_SITE_TITLE)
+    context.setdefault("fictitious", False)
+    context.setdefault("breadcrumb", [])
+    template = _site_environment().get_template(template_name)
+    return template.render(root=root, **context)
+
+
+def render_site_page(template_name: str, *, out_path: Path, root: str, **context: Any) -> None:
+    """Render a site template and write it atomically to ``out_path``.
+
+    ``index.html.j2`` takes ``intro`` and ``sections`` (see the template header).
+    """
+    write_text_atomic(out_path, render_site_text(template_name, root=root, **context))
+
+
+# ---- assets --------------------------------------------------------------------
+
+
+def plotly_js_path() -> Path:
+    """The plotly.min.js shipped with the installed plotly package."""
+    return Path(str(importlib_resources.files("plotly") / "package_data" / PLOTLY_JS))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _same_file_content(source: Path, target: Path) -> bool:
+    return (
+        target.is_file()
+        and target.stat().st_size == source.stat().st_size
+        and _sha256(target) == _sha256(source)
+    )
+
+
+def _copy_atomic(source: Path, target: Path) -> None:
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(source, tmp_name)
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def copy_assets(out_dir: Path) -> list[Path]:
+    """Write ``out_dir/assets/``: plotly.min.js, vccap.css, vccap.js.
+
+    A file already identical is left untouched (plotly.min.js is compared by size
+    then hash). Returns the paths written or rewritten.
+    """
+    assets = Path(out_dir) / ASSETS_DIRNAME
+    assets.mkdir(parents=True, exist_ok=True)
+    written = []
+    sources: Iterable[tuple[Path, Path]] = (
+        (plotly_js_path(), assets / PLOTLY_JS),
+        (SITE_TEMPLATES_DIR / SITE_CSS, assets / SITE_CSS),
+        (SITE_TEMPLATES_DIR / SITE_JS, assets / SITE_JS),
+    )
+    for source, target in sources:
+        if not _same_file_content(source, target):
+            _copy_atomic(source, target)
+            written.append(target)
+    return written

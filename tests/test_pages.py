@@ -1,0 +1,261 @@
+"""The page layer: pure sections, checked parameters, a workspace's own notebooks and
+fragments, the registry of page kinds."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import EXAMPLE, ROOT, SALON_2016, SESSION_2016
+from vccap import overrides
+from vccap.build.plan import plan
+from vccap.cli import main
+from vccap.errors import NotebookStopped, TemplateNotFound
+from vccap.loading import load_workspace
+from vccap.pages import ActionReport, AnnualReview, MethodSheet, TerritoryProfile
+from vccap.pages.base import Page
+from vccap.pages.display import Section
+from vccap.pages.registry import href, kind, kinds
+
+PAGES = [
+    (ActionReport, SALON_2016),
+    (MethodSheet, "salon"),
+    (AnnualReview, "2017"),
+    (TerritoryProfile, "roannais"),
+]
+
+
+def _sections(page: Page) -> list[str]:
+    """The notebook's calls, in template order (``rapport.entete()`` -> ``entete``)."""
+    nb = nbformat.read(overrides.notebook(None, page.KIND.notebook)[0], as_version=4)
+    calls = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", []):
+            calls += re.findall(r"^\w+\.(\w+)\(\)\s*$", cell.source, flags=re.M)
+    return [c for c in calls if c != "resume_site"]
+
+
+def _shown(item) -> str:
+    if isinstance(item, Section):
+        return "".join(_shown(i) for i in item.items)
+    if hasattr(item, "_repr_html_"):
+        return item._repr_html_()
+    if hasattr(item, "_repr_mimebundle_"):
+        return json.dumps(item._repr_mimebundle_(), sort_keys=True, ensure_ascii=False)
+    return repr(item)
+
+
+@pytest.mark.parametrize(("cls", "key"), PAGES, ids=[c.__name__ for c, _ in PAGES])
+def test_sections_are_pure_twice_and_in_any_order(cls, key):
+    page = cls.load(EXAMPLE, key)
+    names = _sections(page)
+    assert len(names) >= 6
+    first = {n: _shown(getattr(page, n)()) for n in names}
+    again = {n: _shown(getattr(page, n)()) for n in reversed(names)}
+    assert again == first
+    # the method note does not depend on which sections ran before (a fresh page)
+    fresh = cls.load(EXAMPLE, key)
+    assert _shown(fresh.note_methode()) == first["note_methode"]
+
+
+def test_a_section_gives_its_data_and_figures():
+    report = ActionReport.load(EXAMPLE, SALON_2016)
+    public = report.graphiques_public()
+    profile = public.tables["Profil du public"]
+    assert dict(zip(profile["libelle"], profile["effectif"], strict=True)) == {
+        "Porteurs de projet": 94,
+        "Partenaires": 41,
+    }
+    assert public.figures and public.figure.layout.title.text == "Profil du public"
+    assert public.data is not None
+    objectives = report.objectifs().data
+    assert list(objectives.columns) == ["Objectif", "Indicateur", "Cible", "Valeur", "Statut"]
+
+
+@pytest.mark.parametrize("name", [k.notebook for k in kinds()])
+def test_the_guide_cell_examples_run_on_the_page_objects(name):
+    """The first cell of each template documents the API with two examples: they work."""
+    nb = nbformat.read(overrides.notebook(None, name)[0], as_version=4)
+    guide = nb.cells[0]
+    assert guide.cell_type == "markdown" and "remove-cell" in guide.metadata["tags"]
+    blocks = re.findall(r"```python\n(.*?)```", guide.source, flags=re.S)
+    assert len(blocks) == 2
+    namespace: dict = {"workspace": str(EXAMPLE)}
+    for cell in nb.cells[1:3]:  # parameters, then the loading cell
+        exec(cell.source.replace('workspace = "data"', f"workspace = {str(EXAMPLE)!r}"), namespace)
+    for block in blocks:
+        result = eval(compile(block, name, "exec"), namespace) or namespace
+        assert result is not None
+    last = blocks[1].strip().splitlines()
+    shown = eval("\n".join(last[-2:]), namespace)
+    assert isinstance(shown, Section) and shown.figures
+
+
+def test_registry_declares_every_kind_once():
+    names = [k.name for k in kinds()]
+    assert names == ["actions", "fiches", "annees", "territoires"]
+    for k in kinds():
+        assert (overrides.kit_notebooks_dir() / k.notebook).is_file()
+    assert href("annees/2017", "actions", SALON_2016) == f"../actions/{SALON_2016}.html"
+    assert href("index", "fiches", "salon") == "fiches/salon.html"
+    ws = load_workspace(EXAMPLE)
+    names = [ws.territoires[t].nom for t in kind("territoires").keys(ws)]
+    assert names.index("CC de la Dombes") < names.index("CC Monts du Pilat")  # French order
+
+
+def test_links_only_to_pages_that_exist():
+    review = AnnualReview.load(EXAMPLE, "2018")
+    assert review.link("actions", SALON_2016) == f"../actions/{SALON_2016}.html"
+    planned = next(a for a in review.ws.actions.values() if a.statut == "prevue")
+    assert review.link("actions", planned.id) is None
+
+
+def test_unknown_keys_and_invalid_data_stop_with_french_messages(example_copy):
+    with pytest.raises(NotebookStopped) as exc:
+        AnnualReview.load(EXAMPLE, "1999")
+    assert str(exc.value).startswith("Année sans page : « 1999 »") and "2017" in str(exc.value)
+    with pytest.raises(NotebookStopped) as exc:
+        ActionReport.load(EXAMPLE, "2099-01-inconnue")
+    assert str(exc.value).startswith("Action inconnue : « 2099-01-inconnue »")
+    with pytest.raises(NotebookStopped) as exc:
+        ActionReport.load(EXAMPLE / "nulle-part", SALON_2016)
+    assert "Espace de travail introuvable" in str(exc.value)
+    bad = example_copy / "actions" / SESSION_2016 / "participants.csv"
+    bad.write_text(bad.read_text(encoding="utf-8") + "x,y,z,inconnu_du_vocabulaire\n", "utf-8")
+    with pytest.raises(NotebookStopped) as exc:
+        ActionReport.load(example_copy, SESSION_2016)
+    assert "participants.csv" in str(exc.value) and "problème" in str(exc.value)
+
+
+def test_a_misspelt_parameter_stops_the_plain_papermill_cli(tmp_path):
+    out = tmp_path / "out.ipynb"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(ROOT / "notebooks" / "action_report.ipynb"),
+            str(out),
+            "-p",
+            "action_idd",
+            SALON_2016,
+            "--cwd",
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    shown = result.stderr + result.stdout
+    assert "Paramètre inconnu pour le carnet action_report.ipynb : « action_idd »" in shown
+    assert "Paramètres possibles : workspace, action_id" in shown
+    assert "UnknownParameter" not in shown and "NotebookStopped" not in shown
+
+
+def test_a_missing_template_is_an_error_never_an_empty_site(tmp_path, example_copy):
+    with pytest.raises(TemplateNotFound):
+        overrides.notebook(example_copy, "introuvable.ipynb")
+    types = example_copy / "types_action.yml"
+    types.write_text("salon:\n  carnet: bilan_salon.ipynb\n", encoding="utf-8")
+    ws = load_workspace(example_copy)
+    with pytest.raises(TemplateNotFound) as exc:
+        plan(ws)
+    assert exc.value.name == "bilan_salon.ipynb"
+    code = main(["build", str(example_copy), "-o", str(tmp_path / "site")])
+    assert code == 1
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def _own_report(workspace: Path, name: str = "action_report.ipynb") -> Path:
+    nb = nbformat.read(ROOT / "notebooks" / "action_report.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "rapport.chiffres_cles()" in c.source)
+    nb.cells[at + 1 : at + 1] = [
+        nbformat.v4.new_markdown_cell("### Notre lecture\n\nUn paragraphe ajouté par la région."),
+        nbformat.v4.new_code_cell(
+            "import plotly.express as px\n"
+            'profil = rapport.graphiques_public().tables["Profil du public"]\n'
+            'px.bar(profil, x="libelle", y="effectif", title="Notre graphique du public")'
+        ),
+    ]
+    folder = workspace / overrides.NOTEBOOKS_DIR
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_workspace_report_notebook_is_published_and_rebuilt_alone(tmp_path, capsys):
+    workspace = tmp_path / "data"
+    shutil.copytree(EXAMPLE, workspace, ignore=shutil.ignore_patterns(".cle_pseudonymisation"))
+    keep = {SALON_2016, SESSION_2016}
+    for folder in (workspace / "actions").iterdir():
+        if folder.name not in keep:
+            shutil.rmtree(folder)
+    own = _own_report(workspace)
+    out = tmp_path / "site"
+    assert main(["build", str(workspace), "-o", str(out), "-j", "2"]) == 0
+    stdout = capsys.readouterr().out
+    assert "Carnet de l'espace utilisé à la place de celui du kit : action_report.ipynb" in stdout
+    for action in keep:
+        page = (out / "actions" / f"{action}.html").read_text(encoding="utf-8")
+        assert "Un paragraphe ajouté par la région." in page
+        assert "Notre graphique du public" in page and "Plotly.newPlot" in page
+    # editing the workspace's notebook rebuilds exactly the pages it draws
+    nb = nbformat.read(own, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("Une phrase de plus."))
+    nbformat.write(nb, own)
+    assert main(["build", str(workspace), "-o", str(out), "-j", "2"]) == 0
+    stdout = capsys.readouterr().out
+    rebuilt = set(re.findall(r"✓ (\S+) \(", stdout))
+    assert rebuilt == {f"actions/{a}" for a in keep}
+
+
+def test_an_action_type_names_its_own_report_notebook(example_copy):
+    _own_report(example_copy, "bilan_salon.ipynb")
+    (example_copy / "types_action.yml").write_text(
+        "salon:\n  carnet: bilan_salon.ipynb\n", encoding="utf-8"
+    )
+    ws = load_workspace(example_copy)
+    jobs = {j.id: j for j in plan(ws)}
+    assert jobs[f"actions/{SALON_2016}"].template.endswith("carnets/bilan_salon.ipynb")
+    assert jobs[f"actions/{SALON_2016}"].own_template
+    assert jobs[f"actions/{SESSION_2016}"].template.endswith("action_report.ipynb")
+    assert not jobs[f"actions/{SESSION_2016}"].own_template
+
+
+def test_a_workspace_fragment_replaces_the_kit_one(example_copy):
+    folder = example_copy / overrides.FRAGMENTS_DIR
+    folder.mkdir()
+    kit = (overrides.kit_fragments_dir() / "citations.html.j2").read_text(encoding="utf-8")
+    (folder / "citations.html.j2").write_text(
+        "<p class='vc-region'>Paroles recueillies par la région</p>\n" + kit, encoding="utf-8"
+    )
+    report = ActionReport.load(example_copy, SESSION_2016)
+    assert "Paroles recueillies par la région" in report.citations()._repr_html_()
+    assert "Paroles recueillies" not in ActionReport.load(EXAMPLE, SESSION_2016).citations().html
+    digests = {j.id: j.digest for j in plan(load_workspace(example_copy))}
+    (folder / "citations.html.j2").write_text(kit, encoding="utf-8")
+    again = {j.id: j.digest for j in plan(load_workspace(example_copy))}
+    assert all(digests[k] != again[k] for k in digests)  # every page may use a fragment
+
+
+def test_vccap_carnets_copies_the_kit_notebooks_once(example_copy, capsys):
+    assert main(["carnets", str(example_copy)]) == 0
+    folder = example_copy / overrides.NOTEBOOKS_DIR
+    names = sorted(p.name for p in folder.glob("*.ipynb"))
+    assert names == sorted(p.name for p in overrides.kit_notebooks())
+    for path in folder.glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    (folder / "action_report.ipynb").write_text("{}", encoding="utf-8")
+    assert main(["carnets", str(example_copy)]) == 0
+    assert (folder / "action_report.ipynb").read_text(encoding="utf-8") == "{}"
+    assert "déjà adapté, conservé" in capsys.readouterr().out
