@@ -106,8 +106,10 @@ def test_notebooks_without_outputs_and_skeletons(entries):
 def test_readme_guides_the_receiving_region(entries):
     text = entries["LISEZMOI.md"][1].decode("utf-8")
     for command in ("vccap init", "vccap new-action mon-espace salon", "vccap validate",
-                    "vccap build", "make reports"):  # fmt: skip
+                    "vccap build", "make reports", "vccap carnets mon-espace"):  # fmt: skip
         assert command in text
+    # the path to adapt the reports: the workspace's carnets/, a type's own notebook
+    assert "mon-espace/carnets/" in text and "carnet: mon_bilan.ipynb" in text
     for name in ("fiche-salon.html", "contacts.xlsx", "demarche.yml", "territoires.csv"):
         assert name in text
 

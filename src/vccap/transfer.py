@@ -276,6 +276,25 @@ aucune donnée personnelle : des chiffres agrégés, des textes expurgés et des
    d'exemple). Le bilan de votre action et votre propre fiche méthode y figurent.
 9. Pour transmettre à votre tour : `vccap transfer {t} -w mon-espace`.
 
+## Adapter les bilans à votre région
+
+Les bilans et les fiches sont produits par les carnets Jupyter du dossier `{NOTEBOOKS_DIR}/`.
+Vous pouvez les adapter sans toucher au kit :
+
+1. Copiez les carnets dans votre espace : `vccap carnets mon-espace` (ou copiez ceux de ce
+   dossier dans `mon-espace/{NOTEBOOKS_DIR}/`, sous le même nom).
+2. Ouvrez-les dans JupyterLab et modifiez-les : ajoutez un paragraphe (cellule de texte), un
+   tableau ou un graphique, retirez une section. La première cellule de chaque carnet explique
+   comment obtenir les données d'une section, avec deux exemples. Toute cellule ajoutée paraît
+   dans la page publiée, à sa place.
+3. `vccap build mon-espace -o reports` utilise vos carnets à la place de ceux du kit, le
+   signale, et ne reconstruit que les pages concernées quand vous les modifiez.
+
+Un type d'action qui vous est propre peut avoir son propre carnet de bilan : dans
+`types_action.yml`, ajoutez `carnet: mon_bilan.ipynb` à sa définition et déposez ce carnet
+dans `mon-espace/{NOTEBOOKS_DIR}/`. Les fragments HTML des pages se remplacent de même, dans
+`mon-espace/gabarits/` (`vccap carnets mon-espace --gabarits` en donne des modèles).
+
 ## Contenu du dossier
 
 - `{sheet_name(t)}` : la fiche méthode, autonome (styles et graphiques inclus).
@@ -285,7 +304,7 @@ aucune donnée personnelle : des chiffres agrégés, des textes expurgés et des
   ({listed(ACTION_DIR)}).
 - `{NOTEBOOKS_DIR}/` : les carnets Jupyter qui produisent les bilans et les fiches
   ({listed(NOTEBOOKS_DIR)}) ; `vccap build` les exécute pour vous, JupyterLab permet de les
-  ouvrir pour explorer vos données.
+  ouvrir pour explorer vos données et les adapter (voir plus haut).
 - `{SCHEMAS_DIR}/` : la description de chaque tableau au format Table Schema (colonnes,
   valeurs permises), utile pour préparer un formulaire en ligne compatible
   ({listed(SCHEMAS_DIR)}).{extra_type}
