@@ -25,6 +25,7 @@ import yaml
 
 from conftest import EXAMPLE, PRO_2016, ROOT, SALON_2016, SESSION_2016
 from vccap.catalogue import default_types
+from vccap.journeys import STEPS
 from vccap.model import ACTION_KEYS, DEBRIEF_HEADINGS
 
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -35,7 +36,6 @@ ALIASES = {
     "stade_du_projet": "stade_projet",
     "type_de_demande": "type_demande",
 }
-STEPS = ["premier_contact", "rendez_vous", "visite_territoire", "accompagnement", "installation"]
 STEP_SYNONYMS = {
     "rdv": "rendez_vous",
     "visite": "visite_territoire",
