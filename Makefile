@@ -34,12 +34,12 @@ test: $(STAMP) ## Lancer tous les tests
 	@$(BIN)/python -m pytest
 
 lint: $(STAMP) ## Vérifier le style du code (ruff)
-	@$(BIN)/ruff check src tests benchmarks
-	@$(BIN)/ruff format --check src tests benchmarks
+	@$(BIN)/ruff check src tests benchmarks tools
+	@$(BIN)/ruff format --check src tests benchmarks tools
 
 format: $(STAMP) ## Mettre en forme le code (ruff)
-	@$(BIN)/ruff check --fix src tests benchmarks
-	@$(BIN)/ruff format src tests benchmarks
+	@$(BIN)/ruff check --fix src tests benchmarks tools
+	@$(BIN)/ruff format src tests benchmarks tools
 
 lab: $(STAMP) ## Ouvrir JupyterLab sur notebooks/
 	@$(BIN)/python -c 'import jupyterlab' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[test,lab]'

@@ -19,18 +19,18 @@ personal-data audit passes on the built site.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import random
 import re
 import shutil
 import sys
 import unicodedata
-import zipfile
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from writers import EXCEL_FR, TAB, UTF8, UTF8_BOM, write_csv, write_xlsx  # noqa: E402
 
 # --------------------------------------------------------------------------- reference data
 
@@ -453,12 +453,12 @@ PROFILS_CONTACTS = {
     "autre": 2,
 }
 
-# How files are written: (encoding, separator, line end, date format, decimal comma), weight.
+# How files are written (a CSV dialect of tools/writers.py, or XLSX), weight.
 FORMATS = {
-    "utf8": (("utf-8", ",", "\n", "%Y-%m-%d", False), 34),
-    "excel_fr": (("cp1252", ";", "\r\n", "%d/%m/%Y", True), 30),
-    "bom": (("utf-8-sig", ";", "\r\n", "%d/%m/%Y", True), 16),
-    "tab": (("utf-8", "\t", "\n", "%Y-%m-%d", False), 8),
+    "utf8": (UTF8, 34),
+    "excel_fr": (EXCEL_FR, 30),
+    "bom": (UTF8_BOM, 16),
+    "tab": (TAB, 8),
     "xlsx": (None, 12),
 }
 
@@ -506,14 +506,6 @@ def weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def montant_fr(amount: float) -> str:
-    """4500.5 -> '4 500,50' as typed in a French spreadsheet."""
-    whole, cents = f"{amount:.2f}".split(".")
-    if len(whole) > 3:
-        whole = f"{whole[:-3]} {whole[-3:]}"
-    return f"{whole},{cents}"
-
-
 FIXED_TIME = dt.datetime(2024, 1, 1, 12, 0, 0)
 
 
@@ -531,60 +523,10 @@ class Writer:
     def write(self, folder: Path, kind: str, header: list[str], rows: list[list], fmt: str) -> Path:
         self.counts[fmt] = self.counts.get(fmt, 0) + 1
         if fmt == "xlsx":
-            return self._xlsx(folder / f"{kind}.xlsx", header, rows)
-        encoding, sep, newline, date_format, comma = FORMATS[fmt][0]
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter=sep, lineterminator=newline)
-        writer.writerow(header)
-        for row in rows:
-            out = []
-            for v in row:
-                if v is None:
-                    out.append("")
-                elif isinstance(v, dt.date):
-                    out.append(v.strftime(date_format))
-                elif isinstance(v, float):
-                    out.append(montant_fr(v) if comma else f"{v:.2f}")
-                else:
-                    out.append(v)
-            writer.writerow(out)
-        path = folder / f"{kind}.csv"
-        path.write_bytes(buf.getvalue().encode(encoding))
-        return path
-
-    def _xlsx(self, path: Path, header: list[str], rows: list[list]) -> Path:
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        sheet = wb.active
-        sheet.title = "Feuil1"
-        sheet.append(header)
-        for row in rows:
-            sheet.append([None if v == "" else v for v in row])
-        for cells in sheet.iter_rows(min_row=2):
-            for cell in cells:
-                if isinstance(cell.value, dt.date):
-                    cell.number_format = "DD/MM/YYYY"
-        wb.properties.creator = "Équipe projet"
-        wb.properties.created = FIXED_TIME
-        wb.properties.modified = FIXED_TIME
-        buf = io.BytesIO()
-        wb.save(buf)
-        # Fixed zip timestamps and core.xml dates: the same seed gives the same bytes.
-        stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-        out = io.BytesIO()
-        with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-            for info in src.infolist():
-                data = src.read(info.filename)
-                if info.filename == "docProps/core.xml":
-                    data = re.sub(
-                        rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data
-                    )
-                fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
-                fixed.compress_type = zipfile.ZIP_DEFLATED
-                dst.writestr(fixed, data)
-        path.write_bytes(out.getvalue())
-        return path
+            return write_xlsx(
+                folder / f"{kind}.xlsx", header, rows, when=FIXED_TIME, creator="Équipe projet"
+            )
+        return write_csv(folder / f"{kind}.csv", header, rows, FORMATS[fmt][0])
 
 
 class People:
