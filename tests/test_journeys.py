@@ -185,7 +185,7 @@ def test_funnel_is_cumulative_and_other_outputs(tiny):
     }
     delays = J.step_delays(ev, threshold=1).set_index("etape")
     assert list(delays.reset_index().columns) == J.DELAY_COLUMNS
-    assert delays.loc["rendez_vous"].tolist() == [3, 20.0, 20, 30]  # a 30, b 20, c 20
+    assert delays.loc["rendez_vous"].tolist() == [3, 20.0, 20.0, 25.0]  # a 30, b 20, c 20
     masked = J.step_delays(ev, threshold=3).set_index("etape")
     assert masked.loc["rendez_vous", "personnes"] == 3
     assert masked.loc["installation"].isna().all()  # 2 people: count and statistics masked

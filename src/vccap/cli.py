@@ -201,6 +201,12 @@ def cmd_build(args: argparse.Namespace) -> int:
                     f"Construction de {plural(todo, 'page')} sur {total} "
                     f"({plural(min(jobs, todo), 'processus', 'processus')} en parallèle)…"
                 )
+        elif event == "masques":
+            _out(
+                f"Contrôle statistique : {plural(data['nouveaux'], 'cellule')} de plus à "
+                f"masquer pour qu'aucune cellule masquée ne se déduise des autres chiffres ; "
+                f"{plural(len(data['pages']), 'page')} à republier."
+            )
         elif event == "overrides":
             for name, count in data["notebooks"].items():
                 _out(
@@ -224,6 +230,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"Site construit en {seconds} s : {plural(len(report.built), 'page')} construite"
         f"{'s' if len(report.built) > 1 else ''}, {plural(len(report.cached), 'page')} à jour."
     )
+    d = report.disclosure
+    if d:
+        published = plural(d["cellules_publiees"], "nombre publié", "nombres publiés")
+        hidden = plural(d["cellules_masquees"], "cellule masquée", "cellules masquées")
+        _out(
+            f"Contrôle statistique : {published} sur des personnes, {hidden} (dont "
+            f"{d['masquees_secondaires']} par masquage complémentaire) ; aucune ne se déduit "
+            "des chiffres publiés."
+        )
     if report.audited:
         _out("Audit des données personnelles : aucune trouvée.")
     else:

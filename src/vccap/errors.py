@@ -191,6 +191,20 @@ class BuildFailed(VccapError):
         super().__init__(len(self.failed), self.built)
 
 
+@dataclass(eq=False)
+class DisclosureFailed(VccapError):
+    """Published numbers give back small hidden cells and hiding more could not prevent it.
+
+    ``findings``: (page, figure key, lowest, highest value the cell can take).
+    """
+
+    findings: list[tuple[str, str, float, float]] = field(default_factory=list)
+    threshold: int = 3
+
+    def __post_init__(self) -> None:
+        super().__init__(len(self.findings))
+
+
 @dataclass
 class AuditHit:
     """Personal data found in a published file."""

@@ -20,6 +20,7 @@ STATUS_LABELS = {
     "partiellement_atteint": "partiellement atteint",
     "non_atteint": "non atteint",
     "non_mesure": "non mesuré",
+    "non_publie": "non publié (effectif faible)",
 }
 #: A value at or above this share of its target (or at most 1/share for "baisse") is partial.
 PARTIAL_SHARE = 0.5

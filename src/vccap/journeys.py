@@ -126,7 +126,7 @@ JOURNEY_COLUMNS = [
 ]
 APPEARANCE_COLUMNS = ["personne", "action", "type_action", "date", "annee", "profil", "source"]
 FUNNEL_COLUMNS = [*STEPS, ABANDON]
-DELAY_COLUMNS = ["etape", "personnes", "mediane_jours", "min_jours", "max_jours"]
+DELAY_COLUMNS = ["etape", "personnes", "mediane_jours", "q1_jours", "q3_jours"]
 OTHER_LABELS = {
     "territoire": "Autres territoires",
     "territoire_premier_contact": "Autres territoires",
@@ -498,9 +498,10 @@ def step_delays(events: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
     """Days from first contact to each later step and to abandon (columns :data:`DELAY_COLUMNS`).
 
     ``personnes`` counts the people with a recorded date for the step. When it is under
-    the threshold (and not 0) the count and every statistic are masked (``<NA>``): a
-    minimum or a maximum is one person's delay, so they are only shown for groups of at
-    least ``threshold`` people.
+    the threshold (and not 0) the count and every statistic are masked (``<NA>``). Only the
+    median and the quartiles (``q1_jours``, ``q3_jours``, linear interpolation) are given,
+    over at least ``threshold`` people: a minimum or a maximum is one person's delay and is
+    never published.
     """
     j = journeys(events)
     rows = []
@@ -514,8 +515,8 @@ def step_delays(events: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
                     "etape": step,
                     "personnes": shown,
                     "mediane_jours": None,
-                    "min_jours": None,
-                    "max_jours": None,
+                    "q1_jours": None,
+                    "q3_jours": None,
                 }
             )
             continue
@@ -524,15 +525,15 @@ def step_delays(events: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
                 "etape": step,
                 "personnes": n,
                 "mediane_jours": float(days.median()),
-                "min_jours": int(days.min()),
-                "max_jours": int(days.max()),
+                "q1_jours": float(days.quantile(0.25)),
+                "q3_jours": float(days.quantile(0.75)),
             }
         )
     df = pd.DataFrame(rows, columns=DELAY_COLUMNS)
     df["etape"] = df["etape"].astype("string")
-    for column in ("personnes", "min_jours", "max_jours"):
-        df[column] = pd.array(df[column], dtype="Int64")
-    df["mediane_jours"] = pd.array(df["mediane_jours"], dtype="Float64")
+    df["personnes"] = pd.array(df["personnes"], dtype="Int64")
+    for column in ("mediane_jours", "q1_jours", "q3_jours"):
+        df[column] = pd.array(df[column], dtype="Float64")
     return df
 
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 from vccap.errors import (
     AuditFailed,
     BuildFailed,
+    DisclosureFailed,
     InputError,
     InvalidWorkspace,
     JobFailed,
@@ -83,6 +84,10 @@ def plural(n: int | float, singular: str, plural_form: str | None = None) -> str
     return f"{n} {word}"
 
 
+def _bound(value: float) -> str:
+    return "∞" if value == float("inf") else f"{value:g}"
+
+
 def format_error(exc: VccapError) -> str:
     """One French message for any vccap error (the CLI prints it and exits non-zero)."""
     if isinstance(exc, InputError):
@@ -148,6 +153,20 @@ def format_error(exc: VccapError) -> str:
             f"{plural(len(exc.failed), 'page')} en échec, {plural(exc.built, 'page')} "
             f"construite{'s' if exc.built > 1 else ''}."
         )
+        return "\n".join(lines)
+    if isinstance(exc, DisclosureFailed):
+        lines = [
+            f"{page} : une cellule masquée se déduit des chiffres publiés (entre "
+            f"{_bound(low)} et {_bound(high)})"
+            for page, _key, low, high in exc.findings
+        ]
+        lines.append(
+            "Contrôle statistique : "
+            + plural(len(exc.findings), "cellule masquée retrouvable", "cellules masquées "
+                     "retrouvables")
+            + f" malgré les masquages complémentaires (seuil {exc.threshold}). Le site n'est pas "
+            "publié : signalez-le à l'équipe du kit."
+        )  # fmt: skip
         return "\n".join(lines)
     if isinstance(exc, AuditFailed):
         lines = [

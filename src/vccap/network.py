@@ -19,7 +19,9 @@ Model
   ``action.yml``; the structures of the ``structure`` column of its ``participants`` and
   ``contacts`` tables (only values that are ids of ``structures.csv`` after the kit's
   reference mapping -- free-text structure names are ignored); the territories of the
-  ``territoire`` column of its ``participants``, ``contacts`` and ``evenements`` tables.
+  ``territoire`` column of its ``participants``, ``contacts`` and ``evenements`` tables. In
+  a table of people (participants, contacts), an organisation counts only when at least the
+  confidentiality threshold of its rows name it: one or two people must not put it on a page.
   ``territoire_vise`` (a holder's wish) and ``suivi`` territories (follow-up, often long
   after the action) are not participation and are not counted.
 * **Ties**: every pair of participants of one action is tied. Edge attributes:
@@ -118,6 +120,11 @@ def _counted_actions(
     return out
 
 
+#: Tables whose rows are people: an organisation seen in fewer than the threshold of them
+#: is not counted as taking part (that would tell that one or two of its people came).
+PEOPLE_TABLES = frozenset({"participants", "contacts", "suivi"})
+
+
 def action_participants(ws: Workspace, action: Action) -> tuple[list[str], bool]:
     """Node keys of an action's participants (sorted) and whether its tables were read.
 
@@ -131,16 +138,18 @@ def action_participants(ws: Workspace, action: Action) -> tuple[list[str], bool]
             tables = ws.tables(action.id)
         except InvalidWorkspace:
             tables, tables_read = {}, False
-        for name in STRUCTURE_TABLES:
-            df = tables.get(name)
-            if df is not None and "structure" in df.columns:
-                values = df["structure"].dropna().astype(str).unique()
-                keys |= {node_key(STRUCTURE, v) for v in values if v in ws.structures}
-        for name in TERRITORY_TABLES:
-            df = tables.get(name)
-            if df is not None and "territoire" in df.columns:
-                values = df["territoire"].dropna().astype(str).unique()
-                keys |= {node_key(TERRITOIRE, v) for v in values if v in ws.territoires}
+        for kind, names, column, known in (
+            (STRUCTURE, STRUCTURE_TABLES, "structure", ws.structures),
+            (TERRITOIRE, TERRITORY_TABLES, "territoire", ws.territoires),
+        ):
+            for name in names:
+                df = tables.get(name)
+                if df is None or column not in df.columns:
+                    continue
+                counts = df[column].dropna().astype(str).value_counts()
+                if name in PEOPLE_TABLES:  # presence told by people: only from t people on
+                    counts = counts[counts >= ws.seuil]
+                keys |= {node_key(kind, v) for v in counts.index if v in known}
     return sorted(keys), tables_read
 
 

@@ -18,10 +18,12 @@ from typing import Any
 
 from vccap import overrides
 from vccap.build.audit import audit_site
+from vccap.build.disclosure import control, with_masks
 from vccap.build.plan import Job, plan
 from vccap.build.run import JobResult, default_jobs, run_jobs
 from vccap.build.scan import hashed_personal_values, scan
 from vccap.build.state import BuildState, kit_digest, scan_digest, sha256_bytes
+from vccap.disclosure.masks import read_masks
 from vccap.errors import BuildFailed, InvalidWorkspace, JobFailed
 from vccap.loading import load_workspace
 from vccap.messages import format_problem
@@ -42,6 +44,7 @@ class BuildReport:
     invalid_actions: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
     audited: bool = False
+    disclosure: dict[str, Any] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[JobResult]:
@@ -111,6 +114,9 @@ def build(
             "overrides",
             {"notebooks": {n: own.count(n) for n in sorted(set(own))}, "fragments": fragments},
         )
+    masks = read_masks(ws.root)
+    for job in planned:
+        job.digest = with_masks(job, masks, state.summaries.get(job.id))
     todo: list[Job] = []
     for job in planned:
         if state.jobs.get(job.id) == job.digest and (out / job.page).exists():
@@ -150,9 +156,28 @@ def build(
             },
         )
 
+    def rerun(jobs: list[Job]) -> None:
+        nonlocal todo, done
+        masks = read_masks(ws.root)
+        for job in jobs:
+            job.digest = with_masks(job, masks, state.summaries.get(job.id))
+        report.results[:] = [r for r in report.results if r.job_id not in {j.id for j in jobs}]
+        todo, done = jobs, 0
+        run_jobs(jobs, out, ws.demarche.nom, max(1, min(jobs_wanted, len(jobs))), on_result)
+
+    jobs_wanted = jobs or default_jobs()
     try:
         if todo:
             run_jobs(todo, out, ws.demarche.nom, workers, on_result)
+        state.disclosure = control(
+            ws,
+            state.summaries,
+            {j.id: j for j in planned},
+            rerun,
+            state.disclosure if isinstance(state.disclosure, dict) else None,
+            reporter,
+        )
+        report.disclosure = state.disclosure
         write_index(
             ws,
             out,

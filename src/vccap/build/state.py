@@ -59,6 +59,7 @@ class BuildState:
         self.jobs: dict[str, str] = {}
         self.summaries: dict[str, Any] = {}
         self.audit: Any = {}
+        self.disclosure: Any = {}
 
     @classmethod
     def load(cls, out: Path) -> BuildState:
@@ -73,6 +74,7 @@ class BuildState:
         state.jobs = data.get("pages", {})
         state.summaries = data.get("resumes", {})
         state.audit = data.get("audit", {})
+        state.disclosure = data.get("controle_statistique", {})
         return state
 
     def save(self) -> None:
@@ -83,6 +85,7 @@ class BuildState:
             "pages": self.jobs,
             "resumes": self.summaries,
             "audit": self.audit,
+            "controle_statistique": self.disclosure,
         }
         write_text_atomic(
             self.path, json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n"

@@ -17,12 +17,14 @@ from typing import Any
 
 import pandas as pd
 
-from vccap import charts, fmt, privacy
+from vccap import charts, fmt
+from vccap.disclosure.ledger import Figure
+from vccap.disclosure.populations import ORIGIN, OTHER_DEPARTEMENT, with_origin
 from vccap.errors import InvalidWorkspace
 from vccap.indicators import IndicatorValue, ObjectiveResult, action_indicators
 from vccap.model import DEBRIEF_HEADINGS, Action
 from vccap.pages.base import Page
-from vccap.pages.blocks import Breakdown, count_labels, protect
+from vccap.pages.blocks import Breakdown, protect
 from vccap.pages.display import (
     FICTITIOUS_NOTICE,
     Html,
@@ -32,18 +34,16 @@ from vccap.pages.display import (
     labels,
     markdown,
 )
+from vccap.pages.figures import (
+    PEOPLE,
+    publish_indicators,
+    publish_objectives,
+    published_breakdown,
+    territory_breakdown,
+)
 from vccap.pages.registry import PageKind, PlanFacts, Reads
+from vccap.pages.report_satisfaction import SatisfactionSections
 from vccap.workspace import Workspace
-
-SCALE_QUESTIONS = {
-    "satisfaction_globale": "Satisfaction globale",
-    "utilite": "Utilité",
-    "qualite_intervenants": "Qualité des intervenants",
-}
-SCALE_ORDER = ["tres_satisfait", "satisfait", "peu_satisfait", "pas_satisfait"]
-SCALE_COLORS = ["#1b6b5f", "#7fbfb3", "#e6a65c", "#c0392b", "#999999"]
-OTHER_ANSWERS = "Autres réponses"
-
 
 # --------------------------------------------------------------------------- the page kind
 
@@ -65,22 +65,6 @@ def earlier_editions(ws: Workspace, action: Action) -> list[Action]:
 def type_label(ws: Workspace, type_id: str) -> str:
     spec = ws.types.get(type_id)
     return spec.libelle if spec else type_id
-
-
-def territory_breakdown(ws: Workspace, tables: dict[str, pd.DataFrame]) -> Breakdown | None:
-    """Contacts received per territory at one action, as its report publishes them (small
-    counts grouped); None when the action has no contacts table. Territory pages publish
-    a territory's contacts at an action only where this shows its count on its own."""
-    contacts = tables.get("contacts")
-    if contacts is None or contacts.empty or "territoire" not in contacts.columns:
-        return None
-    names = {t.id: t.nom for t in ws.territoires.values()}
-    return protect(
-        count_labels(contacts["territoire"].map(names), "territoire"),
-        ws.seuil,
-        "Contacts reçus par territoire",
-        "contacts du stand",
-    )
 
 
 def _validate(ws: Workspace, key: str) -> None:
@@ -127,7 +111,7 @@ KIND = PageKind(
 # --------------------------------------------------------------------------- the page
 
 
-class ActionReport(Page):
+class ActionReport(SatisfactionSections, Page):
     """The learning report of one realised action."""
 
     KIND = KIND
@@ -136,8 +120,19 @@ class ActionReport(Page):
         self.action: Action = self.ws.action(self.key)
         self.tables: dict[str, pd.DataFrame] = self.ws.tables(self.key)
         values, objectives = action_indicators(self.ws, self.key)
-        self.values: dict[str, IndicatorValue] = values
-        self.objectives: list[ObjectiveResult] = objectives
+        self.values: dict[str, IndicatorValue] = publish_indicators(
+            self.publisher, self.ws, self.action, self.tables, values
+        )
+        self.objectives: list[ObjectiveResult] = publish_objectives(objectives, self.values)
+        self.rows: dict[str, int | None] = {
+            kind: (
+                self.publisher.count(Figure.count(kind, action=self.key), len(df))
+                if kind in PEOPLE
+                else len(df)
+            )
+            for kind, df in self.tables.items()
+        }
+        self.response_rate: float | None = self._response_rate()
         self.audience_breakdowns: list[Breakdown] = self._audience_breakdowns()
         self.territory_breakdown: Breakdown | None = self._territory_breakdown()
         self.events_breakdown: Breakdown | None = self._events_breakdown()
@@ -148,9 +143,14 @@ class ActionReport(Page):
             if b is not None and b.masked
         ]
         if masked:
-            answers = self._answers()
             self.masking.append(
-                Breakdown("Satisfaction", self.satisfaction_table, masked, answers, "répondants")
+                Breakdown(
+                    "Satisfaction",
+                    self.satisfaction_table,
+                    masked,
+                    int(self.satisfaction_table["effectif"].sum()),
+                    "répondants",
+                )
             )
 
     # -- state --------------------------------------------------------------------------
@@ -184,37 +184,58 @@ class ActionReport(Page):
             return []
         kind, df = audience
         population = "contacts du stand" if kind == "contacts" else "participants"
-        out = [self._breakdown(df["profil"], "Profil du public", "profil", population)]
+        base = Figure.count(kind, action=self.key)
+        out = [self._breakdown(base, df, "profil", "Profil du public", population)]
         holders = df[df["profil"] == "porteur_de_projet"]
         for column, titre in (
             ("secteur_projet", "Secteur d'activité des projets"),
             ("stade_projet", "Stade d'avancement des projets"),
         ):
             if len(holders) and holders[column].notna().any():
-                out.append(self._breakdown(holders[column], titre, column, "porteurs de projet"))
+                out.append(
+                    self._breakdown(
+                        base.where("profil", "porteur_de_projet"),
+                        holders,
+                        column,
+                        titre,
+                        "porteurs de projet",
+                    )
+                )
         if "departement" in df.columns and df["departement"].notna().any():
-            dep = df["departement"].where(
-                df["departement"].isin(labels()["departement"]), other="autre"
-            )
-            dep = dep.where(df["departement"].notna())
+            names = {**labels()["departement"], OTHER_DEPARTEMENT: "Autres départements"}
             out.append(
                 self._breakdown(
-                    dep.map(lambda d: "Autres départements" if d == "autre" else d),
-                    "Origine géographique",
-                    "departement",
-                    population,
+                    base, with_origin(df), ORIGIN, "Origine géographique", population, names
                 )
             )
         return out
 
     def _breakdown(
-        self, series: pd.Series, titre: str, vocabulary: str, population: str
+        self,
+        base: Figure,
+        df: pd.DataFrame,
+        column: str,
+        titre: str,
+        population: str,
+        names: dict[str, str] | None = None,
     ) -> Breakdown:
-        counts = count_labels(series, vocabulary)
-        return protect(counts, self.seuil, titre, population)
+        return published_breakdown(
+            self.publisher, base, df[column], titre, population, names or labels().get(column, {})
+        )
+
+    def _response_rate(self) -> float | None:
+        sat, people = self.tables.get("satisfaction"), self.tables.get("participants")
+        if sat is None or people is None or not len(people):
+            return None
+        return self.publisher.share(
+            Figure.count("satisfaction", action=self.key),
+            Figure.count("participants", action=self.key),
+            min(len(sat), len(people)),
+            len(people),
+        )
 
     def _territory_breakdown(self) -> Breakdown | None:
-        return territory_breakdown(self.ws, self.tables)
+        return territory_breakdown(self.ws, self.key, self.tables, self.publisher)
 
     def _events_breakdown(self) -> Breakdown | None:
         events = self.tables.get("evenements")
@@ -233,32 +254,6 @@ class ActionReport(Page):
             "participants",
         )
 
-    def _answers(self) -> int:
-        sat = self.tables.get("satisfaction")
-        if sat is None or "satisfaction_globale" not in sat:
-            return 0
-        return int(sat["satisfaction_globale"].notna().sum())
-
-    def _satisfaction_table(self) -> tuple[pd.DataFrame, int]:
-        """Answers per question and level (small levels grouped), and how many were grouped."""
-        sat = self.tables.get("satisfaction")
-        frames, masked = [], 0
-        if sat is None or sat.empty:
-            return pd.DataFrame(columns=["question", "libelle", "effectif"]), 0
-        for column, question in SCALE_QUESTIONS.items():
-            if column not in sat.columns or sat[column].isna().all():
-                continue
-            counts = sat[column].map(lambda v: label("echelle", v)).value_counts()
-            counts = counts.drop(labels=["Non renseigné"], errors="ignore")
-            protected = privacy.protect_counts(counts, self.seuil, other_label=OTHER_ANSWERS)
-            masked += protected.masked
-            t = protected.table.rename(columns={"categorie": "libelle"})
-            t.insert(0, "question", question)
-            frames.append(t)
-        if not frames:
-            return pd.DataFrame(columns=["question", "libelle", "effectif"]), 0
-        return pd.concat(frames, ignore_index=True), masked
-
     # -- sections -------------------------------------------------------------------------
 
     def entete(self) -> Html:
@@ -269,11 +264,13 @@ class ActionReport(Page):
         expected = spec.tables if spec else []
         for kind in sorted(set(expected) | set(a.files)):
             if kind in self.tables:
-                n = len(self.tables[kind])
+                n = self.rows[kind]
                 sources.append(
                     {
                         "table": kind,
-                        "statut": f"{fmt.nombre(n)} ligne{'s' if n > 1 else ''}",
+                        "statut": f"{fmt.nombre(n)} ligne{'s' if n > 1 else ''}"
+                        if n is not None
+                        else "effectif non publié (trop faible)",
                         "ok": True,
                     }
                 )
@@ -361,59 +358,6 @@ class ActionReport(Page):
             return Section([self.note("Pas de table d'événements pour cette action.")])
         return self.breakdown(self.events_breakdown)
 
-    def graphique_satisfaction(self) -> Section:
-        sat = self.tables.get("satisfaction")
-        if sat is None or sat.empty:
-            return Section(
-                [
-                    self.note(
-                        "Aucun questionnaire de satisfaction n'a été recueilli pour cette action."
-                    )
-                ]
-            )
-        table = self.satisfaction_table
-        if not any(c in sat.columns and sat[c].notna().any() for c in SCALE_QUESTIONS):
-            return Section(
-                [
-                    self.note(
-                        "Les questionnaires ne contiennent aucune réponse sur l'échelle de "
-                        "satisfaction."
-                    )
-                ]
-            )
-        if table.empty:
-            return Section(
-                [
-                    self.note(
-                        f"Trop peu de réponses pour publier la satisfaction (seuil : {self.seuil})."
-                    )
-                ]
-            )
-        order = [label("echelle", v) for v in SCALE_ORDER] + [OTHER_ANSWERS]
-        fig = charts.stacked_scale(
-            table, "Satisfaction des participants", order=order, colors=SCALE_COLORS
-        )
-        rate = self.values.get("taux_satisfaction")
-        answers = fmt.nombre(self._answers())
-        alt = f"Barres empilées : réponses au questionnaire ({answers} réponses). "
-        if rate is not None and rate.valeur is not None:
-            alt += f"{fmt.part(rate.valeur)} des répondants sont satisfaits ou très satisfaits."
-        rows = [
-            [f"{r['question']} — {r['libelle']}", fmt.nombre(r["effectif"])]
-            for r in table.to_dict("records")
-        ]
-        section = Section([self.chart(fig, alt)])
-        section.add(
-            self.data_table(
-                alt,
-                "Satisfaction des participants",
-                [("Catégorie", False), ("Effectif", True)],
-                rows,
-            )
-        )
-        section.tables["Satisfaction des participants"] = table.copy()
-        return section
-
     def graphiques(self) -> Section:
         """Every chart that applies to this action, each under its own heading."""
         section = Section()
@@ -490,7 +434,13 @@ class ActionReport(Page):
             values = (
                 self.values
                 if other.id == self.action.id
-                else action_indicators(self.ws, other.id)[0]
+                else publish_indicators(
+                    self.publisher,
+                    self.ws,
+                    other,
+                    self.ws.tables(other.id),
+                    action_indicators(self.ws, other.id)[0],
+                )
             )
             rows.append(
                 {
@@ -542,12 +492,11 @@ class ActionReport(Page):
 
     def note_methode(self) -> Html:
         """Sample sizes, response rate, threshold and what was grouped."""
-        sizes = [{"table": kind, "lignes": fmt.nombre(len(df))} for kind, df in self.tables.items()]
-        response = None
-        sat = self.tables.get("satisfaction")
-        audience = self.tables.get("participants")
-        if sat is not None and audience is not None and len(audience):
-            response = fmt.part(min(1.0, len(sat) / len(audience)))
+        sizes = [
+            {"table": kind, "lignes": fmt.nombre(n) if n is not None else "trop peu"}
+            for kind, n in self.rows.items()
+        ]
+        response = fmt.part(self.response_rate) if self.response_rate is not None else None
         return self.render(
             "note_methode.html.j2",
             sizes=sizes,

@@ -34,7 +34,8 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from vccap import fmt, journeys, network, privacy
+from vccap import fmt, journeys, network
+from vccap.disclosure.ledger import Figure
 from vccap.model import Action
 from vccap.pages.base import Page
 from vccap.pages.blocks import Breakdown, link, protect, shown
@@ -47,6 +48,7 @@ from vccap.pages.display import (
     label,
     plural,
 )
+from vccap.pages.figures import indicator_figures, masked, publish_indicators, published_breakdown
 from vccap.pages.registry import PageKind, PlanFacts, Reads
 from vccap.pages.review_actors import ActorSections
 from vccap.pages.review_data import (
@@ -110,6 +112,17 @@ class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSec
     def prepare(self) -> None:
         self.annee: int = int(self.key)
         self.done, self.excluded = year_actions(self.ws, self.annee)
+        self.hidden: dict[str, frozenset[str]] = {}
+        for y in self.done:  # each action's indicators as its report shows them
+            shown = publish_indicators(self.publisher, self.ws, y.action, y.tables, y.values)
+            self.hidden[y.action.id] = masked(shown)
+        rows, _ = people_reached(self.done)
+        ids = {y.action.id for y in self.done}
+        self.people = self.publisher.count(
+            Figure.count("participants", action=ids).plus(Figure.count("contacts", action=ids)),
+            rows,
+        )
+        self.funnel_published = self._funnel_cells()
 
     # -- data ------------------------------------------------------------------------
 
@@ -182,7 +195,42 @@ class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSec
 
     @cached_property
     def totals(self) -> list[TypeTotal]:
-        return totals_of(self.ws, self.done)
+        """Each type's key indicators summed, as published: a total is hidden when one of its
+        actions' values is (the total minus the others would give it back) or when small."""
+        out = totals_of(self.ws, self.done)
+        for t in out:
+            for key, total in t.totals.items():
+                if total is None:
+                    continue
+                if any(key in self.hidden.get(a, ()) for a in t.actions):
+                    t.totals[key] = None
+                    t.masked.add(key)
+                    continue
+                found = indicator_figures(self.ws, set(t.actions), key)
+                if found and found[0] == "compte":
+                    if self.publisher.count(found[1], total) is None:
+                        t.totals[key] = None
+                        t.masked.add(key)
+        return out
+
+    def _funnel_cells(self) -> dict[str, Any] | None:
+        """The cohort's funnel as published (its cells in the page's ledger)."""
+        if self.cohort.empty:
+            return None
+        row = self.cohort_funnel
+        base = Figure.count("porteurs", annee_premier_contact=str(self.annee))
+        for i, step in enumerate(journeys.STEPS):
+            figure = base.where("etape_max", journeys.STEPS[i:])
+            if pd.isna(row[step]):
+                self.publisher.ledger.hide(figure)
+            else:
+                self.publisher.ledger.shown(figure, int(row[step]))
+        abandon = base.where("abandon", "true")
+        if pd.isna(row[journeys.ABANDON]):
+            self.publisher.ledger.hide(abandon)
+        else:
+            self.publisher.ledger.shown(abandon, int(row[journeys.ABANDON]))
+        return row
 
     def _urban_rural_new(self) -> int:
         G = self.graph
@@ -214,15 +262,13 @@ class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSec
     @cached_property
     def channels(self) -> Breakdown:
         """How the year's project holders first met the démarche (type of action)."""
-        channels = journeys.entry_channels(self.cohort, threshold=self.seuil)
-        counts = channels.table.set_index("categorie")["effectif"]
-        counts.index = [type_label(self.ws, c) if c in self.ws.types else c for c in counts.index]
-        return Breakdown(
+        return published_breakdown(
+            self.publisher,
+            Figure.count("porteurs", annee_premier_contact=str(self.annee)),
+            self.cohort["type_premier_contact"],
             "Type d'action du premier contact",
-            counts.rename_axis("libelle").reset_index(name="effectif"),
-            channels.masked,
-            len(self.cohort),
             "porteurs de projet",
+            {k: t.libelle for k, t in self.ws.types.items()},
         )
 
     @property
@@ -246,14 +292,10 @@ class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSec
 
     def apercu(self) -> list[dict[str, str]]:
         """The overview figures of the year (label, formatted value) for the site index."""
-        rows, _ = people_reached(self.done)
         installs = self.cohort_funnel["installation"] if len(self.cohort) else 0
         return [
             {"libelle": "Actions réalisées", "valeur": fmt.nombre(len(self.done))},
-            {
-                "libelle": "Personnes touchées",
-                "valeur": shown(privacy.safe_count(rows, self.seuil)),
-            },
+            {"libelle": "Personnes touchées", "valeur": shown(self.people)},
             {
                 "libelle": "Liens ville-campagne (cumul)",
                 "valeur": fmt.nombre(self.net["liens_ville_campagne"]),
@@ -423,6 +465,8 @@ class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSec
                 unit = ind.unite if ind else ""
                 if not t.additive[key]:
                     value = "non additionnable"
+                elif key in t.masked:
+                    value = "non publié (effectif faible)"
                 elif total is None:
                     value = "non mesuré"
                 else:

@@ -19,6 +19,8 @@ import ast
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
+from vccap.disclosure.masks import read_masks
+from vccap.disclosure.policy import Publisher
 from vccap.errors import NotebookStopped, UnknownParameter, VccapError
 from vccap.loading import load_workspace
 from vccap.messages import format_error
@@ -100,6 +102,8 @@ class Page(Blocks):
         self.key = key
         self.fragments: Fragments = fragments(ws.root)
         self._pages: dict[str, set[str]] = {}
+        #: The one path of the page's numbers about people (disclosure control).
+        self.publisher = Publisher(self.KIND.page_id(key), ws.seuil, read_masks(ws.root))
 
     @classmethod
     def load(cls, workspace: str | Path, key: Any) -> Self:
@@ -154,5 +158,5 @@ class Page(Blocks):
 
     def resume_site(self) -> Bundle:
         """The page's summary for the site index (a hidden cell at the end of the notebook)."""
-        payload = self.summary()
+        payload = {**self.summary(), "registre": self.publisher.ledger.as_dict()}
         return Bundle({SUMMARY_MIME: payload, "text/plain": str(payload.get("detail", ""))})

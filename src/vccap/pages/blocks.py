@@ -244,8 +244,8 @@ class Blocks:
             return Section(
                 [
                     self.note(
-                        f"{titre} : moins de {self.seuil} personnes, trop peu pour publier "
-                        "leur parcours."
+                        f"{titre} : pas de parcours publié (aucune personne, ou moins de "
+                        f"{self.seuil})."
                     )
                 ]
             )

@@ -22,10 +22,11 @@ import plotly.graph_objects as go
 
 import vccap
 from vccap import charts, fmt, privacy
+from vccap.disclosure.ledger import Figure
 from vccap.indicators import ObjectiveResult, action_indicators
 from vccap.model import Action, TypeAction
 from vccap.pages.base import Page
-from vccap.pages.blocks import Breakdown, count_labels, protect
+from vccap.pages.blocks import Breakdown
 from vccap.pages.display import (
     CATEGORIES,
     FICTITIOUS_NOTICE,
@@ -33,30 +34,28 @@ from vccap.pages.display import (
     Section,
     esc,
     label,
+    labels,
     markdown,
     plural,
 )
+from vccap.pages.figures import PEOPLE, publish_indicators, publish_objectives, published_breakdown
 from vccap.pages.registry import PageKind, Reads
+from vccap.pages.sheet_abstract import NO_EDITION, AbstractSections
 from vccap.pages.sheet_results import ResultSections
 from vccap.pages.sheet_text import (
-    ABSTRACT_LIMIT,
-    ADVICE,
     DIFFICULTIES,
     TO_CHANGE,
     WORKED,
     Edition,
-    bullets,
     delai_texte,
     edition_labels,
     jour_label,
     sentence,
-    truncate_abstract,
 )
 from vccap.pages.sheet_transfer import TransferSections
 from vccap.workspace import Workspace
 
 LICENCE = "Licence Ouverte / Etalab 2.0"
-NO_EDITION = "Aucune édition de ce type d'action n'a encore été réalisée dans l'espace de travail"
 
 
 # --------------------------------------------------------------------------- the page kind
@@ -107,7 +106,7 @@ KIND = PageKind(
 # --------------------------------------------------------------------------- the sheet
 
 
-class MethodSheet(ResultSections, TransferSections, Page):
+class MethodSheet(AbstractSections, ResultSections, TransferSections, Page):
     """The method sheet of one action type, from every realised edition with valid data.
 
     A type of the catalogue without any realised edition loads too: its sections say so.
@@ -131,14 +130,22 @@ class MethodSheet(ResultSections, TransferSections, Page):
             elif not self.ws.valid(action.id):
                 self.excluded.append(action)
             else:
-                values, objectives = action_indicators(self.ws, action.id)
+                tables = self.ws.tables(action.id)
+                raw, objectives = action_indicators(self.ws, action.id)
+                values = publish_indicators(self.publisher, self.ws, action, tables, raw)
+                rows = {
+                    kind: self.publisher.count(Figure.count(kind, action=action.id), len(df))
+                    for kind, df in tables.items()
+                    if kind in PEOPLE
+                }
                 self.editions.append(
                     Edition(
                         action,
-                        self.ws.tables(action.id),
+                        tables,
                         values,
-                        objectives,
+                        publish_objectives(objectives, values),
                         self.ws.debrief(action.id),
+                        rows=rows,
                     )
                 )
         edition_labels(self.editions)
@@ -148,22 +155,27 @@ class MethodSheet(ResultSections, TransferSections, Page):
     def _audience_breakdowns(self) -> list[Breakdown]:
         """Profiles (and structure categories) of the people reached, all editions pooled."""
         frames: dict[str, list[pd.DataFrame]] = {"contacts": [], "participants": []}
+        ids: dict[str, set[str]] = {"contacts": set(), "participants": set()}
         for e in self.editions:
             if e.audience is not None:
                 kind, df = e.audience
                 frames[kind].append(df)
+                ids[kind].add(e.action.id)
         out = []
         for kind, dfs in frames.items():
             if not dfs:
                 continue
             pooled = pd.concat(dfs, ignore_index=True)
             population = "contacts" if kind == "contacts" else "participants"
+            base = Figure.count(kind, action=ids[kind])
             out.append(
-                protect(
-                    count_labels(pooled["profil"], "profil"),
-                    self.seuil,
+                published_breakdown(
+                    self.publisher,
+                    base,
+                    pooled["profil"],
                     "Profil du public",
                     population,
+                    labels()["profil"],
                 )
             )
             if (
@@ -171,14 +183,13 @@ class MethodSheet(ResultSections, TransferSections, Page):
                 and pooled["categorie_structure"].notna().any()
             ):
                 out.append(
-                    protect(
-                        count_labels(
-                            pooled["categorie_structure"],
-                            mapper=lambda v: CATEGORIES.get(str(v), str(v)),
-                        ),
-                        self.seuil,
+                    published_breakdown(
+                        self.publisher,
+                        base,
+                        pooled["categorie_structure"],
                         "Catégorie des structures représentées",
                         f"{population} rattachés à une structure connue",
+                        CATEGORIES,
                     )
                 )
         return out
@@ -255,7 +266,10 @@ class MethodSheet(ResultSections, TransferSections, Page):
         sources = []
         for e in self.editions:
             tables = [
-                f"{kind} ({plural(len(df), 'ligne')})" for kind, df in sorted(e.tables.items())
+                f"{kind} ({plural(e.rows[kind], 'ligne')})"
+                if e.rows.get(kind) is not None
+                else (f"{kind} (effectif non publié)" if kind in e.rows else kind)
+                for kind in sorted(e.tables)
             ]
             if e.action.budget:
                 tables.append("budget de action.yml")
@@ -284,78 +298,6 @@ class MethodSheet(ResultSections, TransferSections, Page):
             version=version,
             licence=LICENCE,
             aucune=NO_EDITION,
-        )
-
-    def abstract(self) -> tuple[str, str]:
-        """The practice abstract (≤ 1,500 characters) and where it comes from."""
-        figures = self._figures_sentence()
-        room = ABSTRACT_LIMIT - (len(figures) + 1 if figures else 0)
-        base = " ".join(str(self.spec.extra.get("resume") or "").split())
-        origin = "catalogue"
-        if not base:
-            base, origin = self._assembled_abstract(), "retours" if self.editions else "type"
-        text = truncate_abstract(base, room)
-        if figures:
-            text = f"{text} {figures}".strip()
-        text = truncate_abstract(text)
-        assert len(text) <= ABSTRACT_LIMIT
-        return text, origin
-
-    def _figures_sentence(self) -> str:
-        if not self.editions:
-            return ""
-        n = len(self.editions)
-        years = self._years()
-        head = (
-            f"Expérience tirée d'une édition ({self.editions[0].label})"
-            if n == 1
-            else f"Expérience tirée de {n} éditions ({', '.join(years)})"
-        )
-        parts = []
-        for ind in self.spec.indicateurs_cles[:3]:
-            values = [e.value(ind) for e in self.editions if e.value(ind) is not None]
-            if not values:
-                continue
-            unit = self._unit(ind)
-            low, high = min(values), max(values)
-            shown = (
-                fmt.valeur(low, unit)
-                if low == high
-                else f"de {fmt.valeur(low, unit)} à {fmt.valeur(high, unit)}"
-            )
-            parts.append(f"{self._ind_label(ind).lower()} : {shown}")
-        return f"{head}{' : ' + ' ; '.join(parts) if parts else ''}."
-
-    def _assembled_abstract(self) -> str:
-        worked = [bullets(e.section(WORKED))[:1] for e in self.editions]
-        advice = [bullets(e.section(ADVICE))[:1] for e in self.editions]
-        text = sentence(self.spec.description or self.libelle)
-        good = [sentence(b[0]) for b in worked if b]
-        tips = [sentence(b[0]) for b in advice if b]
-        if good:
-            text += " Ce qui a fonctionné : " + " ".join(good)
-        if tips:
-            text += " Conseil pour le refaire : " + " ".join(tips)
-        return text
-
-    def resume(self) -> Html:
-        """The practice abstract, at most 1,500 characters."""
-        text, origin = self.abstract()
-        if origin == "catalogue":
-            origin_text = "texte du catalogue des types d'action" + (
-                ", complété des chiffres des éditions" if self.editions else ""
-            )
-        elif origin == "retours":
-            origin_text = "assemblé à partir des retours d'expérience des éditions"
-        else:
-            origin_text = "description du type d'action dans le catalogue"
-        return self.render(
-            "fiche_resume.html.j2",
-            texte=text,
-            longueur=fmt.nombre(len(text)),
-            limite=fmt.nombre(ABSTRACT_LIMIT),
-            origine=origin_text,
-            aucune=None if self.editions else sentence(NO_EDITION),
         )
 
     def contexte(self) -> Section:
@@ -428,8 +370,8 @@ class MethodSheet(ResultSections, TransferSections, Page):
                 reached.append([e.label, "—", "aucune liste de participants ou de contacts"])
                 continue
             kind, df = audience
-            n = privacy.safe_count(len(df), self.seuil)
-            shown = fmt.nombre(n) if n is not None else f"moins de {self.seuil}"
+            n = e.rows.get(kind)
+            shown = fmt.nombre(n) if n is not None else "non publié"
             reached.append(
                 [e.label, shown, "contacts du stand" if kind == "contacts" else "participants"]
             )

@@ -8,7 +8,7 @@ network drawing uses (:func:`short_name`, :func:`node_group`, :func:`milieu_labe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import pandas as pd
@@ -105,6 +105,7 @@ class TypeTotal:
     totals: dict[str, float | None]  # key indicator -> sum (None: not measured / not additive)
     measured: dict[str, int]  # key indicator -> number of actions where it was measured
     additive: dict[str, bool]
+    masked: set[str] = field(default_factory=set)  # totals not published (disclosure control)
 
 
 def year_actions(ws: Workspace, annee: int) -> tuple[list[YearAction], list[Action]]:

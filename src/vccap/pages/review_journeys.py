@@ -7,7 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from vccap import fmt, journeys, privacy
+from vccap import fmt, journeys
+from vccap.disclosure.ledger import MISSING, Figure
 from vccap.pages.blocks import MASKED, shown
 from vccap.pages.display import Html, Section, esc, label, plural
 
@@ -18,17 +19,19 @@ class JourneySections:
     def parcours(self) -> Section:
         """Journeys of the project holders first met this year (protected)."""
         cohort = self.cohort
-        if cohort.empty:
+        row = self.funnel_published
+        if row is None or pd.isna(row[journeys.STEPS[0]]):  # nobody, or too few: same words
             return Section(
                 [
                     self.note(
-                        f"Aucun porteur de projet n'a été rencontré pour la première fois en "
-                        f"{self.annee} d'après les listes de participants et de contacts."
+                        f"Pas de parcours publié pour {self.annee} : aucun porteur de projet n'a "
+                        f"été rencontré pour la première fois cette année, ou moins de "
+                        f"{self.seuil}."
                     )
                 ]
             )
         items: list[Any] = []
-        n = privacy.safe_count(len(cohort), self.seuil)
+        n = int(row[journeys.STEPS[0]])
         last = self.events["date"].max()
         intro = (
             f"{shown(n).capitalize()} porteurs de projet ont eu leur premier contact avec la "
@@ -55,22 +58,28 @@ class JourneySections:
         people = set(cohort["personne"].astype(str))
         ev = self.events[self.events["personne"].astype(str).isin(people)]
         delays = journeys.step_delays(ev, threshold=self.seuil)
+        base = Figure.count("porteurs", annee_premier_contact=str(self.annee))
         rows = []
         for r in delays.to_dict("records"):
             step = label("etape", r["etape"])
+            dated = base.where(f"jours_{r['etape']}", MISSING, negate=True)
             n = r["personnes"]
             if pd.isna(n):
+                self.publisher.ledger.hide(dated)
                 rows.append([step, MASKED, MASKED, MASKED])
-            elif int(n) == 0:
+                continue
+            n = self.publisher.count(dated, int(n))
+            if n is None:
+                rows.append([step, MASKED, MASKED, MASKED])
+            elif n == 0:
                 rows.append([step, "0", "—", "—"])
             else:
                 rows.append(
                     [
                         step,
-                        fmt.nombre(int(n)),
+                        fmt.nombre(n),
                         plural(r["mediane_jours"], "jour"),
-                        f"{fmt.nombre(int(r['min_jours']))} à "
-                        + plural(int(r["max_jours"]), "jour"),
+                        f"{fmt.nombre(r['q1_jours'])} à " + plural(r["q3_jours"], "jour"),
                     ]
                 )
         return self.table(
@@ -79,9 +88,11 @@ class JourneySections:
                 ("Étape", False),
                 ("Personnes dont la date est connue", True),
                 ("Délai médian", True),
-                ("Du plus court au plus long", True),
+                ("Une personne sur deux entre", True),
             ],
             rows,
             note=f"Les délais ne sont publiés que pour les étapes atteintes par au moins "
-            f"{self.seuil} personnes.",
+            f"{self.seuil} personnes, sans minimum ni maximum (le délai d'une seule personne) : "
+            "la médiane et l'intervalle où se trouve la moitié des personnes (premier et "
+            "troisième quartiles).",
         )

@@ -132,8 +132,11 @@ class ResultSections:
         audience = e.audience
         if total is None or audience is None:
             return None, ""
-        kind, df = audience
-        return total / len(df), "par contact" if kind == "contacts" else "par participant"
+        kind, _ = audience
+        people = e.rows.get(kind)  # a cost per person shows the number of people
+        if not people:
+            return None, ""
+        return total / people, "par contact" if kind == "contacts" else "par participant"
 
     @staticmethod
     def _budget_lines(e: Edition) -> list[tuple[str, float, str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -131,6 +131,7 @@ class Edition:
     objectives: list[ObjectiveResult]
     debrief: Debrief | None
     label: str = ""
+    rows: dict[str, int | None] = field(default_factory=dict)  # published row counts
 
     @property
     def periode(self) -> str:

@@ -27,13 +27,16 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from vccap import fmt, journeys, network, privacy
+from vccap import fmt, journeys, network
+from vccap.disclosure.ledger import MISSING, Figure
+from vccap.disclosure.masks import read_masks
+from vccap.disclosure.policy import Publisher
+from vccap.disclosure.populations import ORIGIN, OTHER_DEPARTEMENT, with_origin
 from vccap.errors import InvalidWorkspace, UnknownTerritory
 from vccap.model import Action, Territoire
 from vccap.normalize import fold
-from vccap.pages.action_report import territory_breakdown
 from vccap.pages.base import Page
-from vccap.pages.blocks import Breakdown, link, protect, shown
+from vccap.pages.blocks import Breakdown, link, shown
 from vccap.pages.display import (
     FICTITIOUS_NOTICE,
     Html,
@@ -43,6 +46,7 @@ from vccap.pages.display import (
     labels,
     plural,
 )
+from vccap.pages.figures import published_breakdown, territory_breakdown
 from vccap.pages.registry import PEOPLE_TABLES, PageKind, PlanFacts, Reads
 from vccap.pages.review_data import type_label
 from vccap.pages.territory_network import NetworkSection
@@ -94,7 +98,8 @@ KIND = PageKind(
 def published_contacts(ws: Workspace, action_id: str) -> dict[str, int]:
     """Contacts per territory id exactly as the action's report publishes them on their own
     (territories grouped in "Autres (regroupés)" are absent from the result)."""
-    b = territory_breakdown(ws, ws.tables(action_id))
+    scratch = Publisher("", ws.seuil, read_masks(ws.root))
+    b = territory_breakdown(ws, action_id, ws.tables(action_id), scratch)
     if b is None:
         return {}
     by_name = dict(zip(b.table["libelle"], b.table["effectif"], strict=True))
@@ -123,6 +128,7 @@ class TerritoryProfile(NetworkSection, Page):
                     self.wished.append(action)
             elif self.territoire.id in action.territoires:
                 self.others.append(action)
+        self.prepare_figures()
 
     # -- data ------------------------------------------------------------------------
 
@@ -144,10 +150,11 @@ class TerritoryProfile(NetworkSection, Page):
             df = self.ws.tables(action.id).get("participants") if action.files else None
         except InvalidWorkspace:
             return False
+        # named by fewer people than the threshold, the wish would tell about them
         return bool(
             df is not None
             and "territoire_vise" in df.columns
-            and (df["territoire_vise"] == self.territoire.id).any()
+            and (df["territoire_vise"] == self.territoire.id).sum() >= self.seuil
         )
 
     def _page(self, action: Action) -> str | None:
@@ -168,11 +175,9 @@ class TerritoryProfile(NetworkSection, Page):
             if df is None or "territoire" not in df.columns:
                 continue
             mine = df[df["territoire"] == self.territoire.id]
-            if mine.empty:
-                continue
             if self.territoire.id in published:
                 kept.append((action, mine))
-            else:
+            else:  # none, or too few: the page says the same for both
                 grouped.append(action)
         return kept, grouped
 
@@ -207,59 +212,88 @@ class TerritoryProfile(NetworkSection, Page):
         return self.territoire.id in self.funnel_table.attrs.get("groupes_regroupes", [])
 
     @cached_property
+    def contacts_figure(self) -> Figure:
+        """The contacts this page counts: the territory's, at the actions where the reports
+        publish its count."""
+        kept, _ = self.contact_sets
+        return Figure.count(
+            "contacts", action={a.id for a, _ in kept}, territoire=self.territoire.id
+        )
+
+    @cached_property
     def profile_breakdown(self) -> Breakdown:
         df = self.contacts_frame
-        counts = (
-            df["profil"].map(lambda v: label("profil", v)).value_counts()
-            if len(df)
-            else pd.Series(dtype="int64")
+        series = df["profil"] if len(df) else pd.Series([], dtype="string", name="profil")
+        return published_breakdown(
+            self.publisher,
+            self.contacts_figure,
+            series,
+            "Profil des contacts reçus",
+            "contacts",
+            labels()["profil"],
         )
-        return protect(counts, self.seuil, "Profil des contacts reçus", "contacts")
 
     @cached_property
     def origin_breakdown(self) -> Breakdown:
-        df = self.contacts_frame
-        if df.empty or "departement" not in df.columns:
-            return protect(
-                pd.Series(dtype="int64"),
-                self.seuil,
-                "Origine géographique des contacts",
-                "contacts",
-            )
-        known = labels()["departement"]
-        dep = df["departement"].dropna().astype(str)
-        names = dep.map(lambda d: label("departement", d) if d in known else "Autres départements")
-        return protect(
-            names.value_counts(), self.seuil, "Origine géographique des contacts", "contacts"
+        df = with_origin(self.contacts_frame)
+        series = df[ORIGIN] if ORIGIN in df.columns else pd.Series([], dtype="string", name=ORIGIN)
+        return published_breakdown(
+            self.publisher,
+            self.contacts_figure,
+            series,
+            "Origine géographique des contacts",
+            "contacts",
+            {**labels()["departement"], OTHER_DEPARTEMENT: "Autres départements"},
         )
+
+    @cached_property
+    def funnel_cells(self) -> dict[str, Any] | None:
+        """The territory's funnel row as published (its cells in the page's ledger)."""
+        row = self.funnel_row
+        if row is None:
+            return None
+        base = Figure.count("porteurs", territoire_premier_contact=self.territoire.id)
+        for i, step in enumerate(journeys.STEPS):
+            figure = base.where("etape_max", journeys.STEPS[i:])
+            if pd.isna(row[step]):
+                self.publisher.ledger.hide(figure)
+            else:
+                self.publisher.ledger.shown(figure, int(row[step]))
+        abandon = base.where("abandon", "true")
+        if pd.isna(row[journeys.ABANDON]):
+            self.publisher.ledger.hide(abandon)
+        else:
+            self.publisher.ledger.shown(abandon, int(row[journeys.ABANDON]))
+        return row
+
+    def prepare_figures(self) -> None:
+        """Decide every published number once (sections only format them)."""
+        kept, _ = self.contact_sets
+        for action, mine in kept:
+            self.publisher.count(
+                Figure.count("contacts", action=action.id, territoire=self.territoire.id),
+                len(mine),
+            )
+        self.contacts_total = (
+            self.publisher.count(self.contacts_figure, len(self.contacts_frame)) if kept else 0
+        )
+        _ = self.profile_breakdown, self.origin_breakdown, self.funnel_cells
 
     @property
     def masking(self) -> list[str]:
         """What the page groups or masks, in French (for the method note)."""
         out = []
-        kept, grouped = self.contact_sets
+        kept, _ = self.contact_sets
         if kept and self.profile_breakdown.masked:
             out.append(
                 f"profil des contacts ({plural(self.profile_breakdown.masked, 'catégorie')})"
             )
-        if grouped:
-            out.append(
-                f"contacts de {plural(len(grouped), 'action')} non détaillés (effectif faible)"
-            )
-        df = self.contacts_frame
-        if (
-            not df.empty
-            and "departement" in df.columns
-            and df["departement"].notna().any()
-            and self.origin_breakdown.masked
-        ):
+        if kept and self.origin_breakdown.masked:
             out.append(
                 f"origine des contacts ({plural(self.origin_breakdown.masked, 'catégorie')})"
             )
         row = self.funnel_row
-        if row is None and self.grouped_in_funnel:
-            out.append("parcours des porteurs (territoire regroupé)")
-        elif row is not None:
+        if row is not None:
             masked = [s for s in journeys.FUNNEL_COLUMNS if pd.isna(row[s])]
             if masked:
                 out.append(
@@ -269,8 +303,7 @@ class TerritoryProfile(NetworkSection, Page):
         return out
 
     def _contacts_total(self) -> int | None:
-        df = self.contacts_frame
-        return privacy.safe_count(len(df), self.seuil) if len(df) else 0
+        return self.contacts_total
 
     # -- sections ----------------------------------------------------------------------
 
@@ -291,6 +324,8 @@ class TerritoryProfile(NetworkSection, Page):
             contacts_value = "non publié"
         elif grouped:
             contacts_label += " (actions où leur nombre est publié)"
+        if not kept and not grouped:
+            contacts_value = "0"
         cards = [
             {
                 "libelle": "Actions réalisées avec la démarche",
@@ -402,16 +437,14 @@ class TerritoryProfile(NetworkSection, Page):
             return Section(
                 [
                     self.note(
-                        "Aucun contact reçu : le territoire n'apparaît dans aucun tableau de "
-                        "contacts (les contacts sont recueillis sur les stands communs et les "
-                        "événements régionaux)."
+                        "Aucun contact publié : le territoire n'a tenu aucun stand commun où des "
+                        "contacts ont été recueillis."
                     )
                 ]
             )
         items: list[Any] = []
-        if kept:
-            df = self.contacts_frame
-            total = len(df)
+        if kept and self.contacts_total is not None:
+            total = self.contacts_total
             by_action = pd.Series({a.titre: len(mine) for a, mine in kept})
             items.append(
                 Html(
@@ -443,9 +476,9 @@ class TerritoryProfile(NetworkSection, Page):
         if grouped:
             items.append(
                 self.note(
-                    "Non détaillés ici, car trop peu nombreux pour être publiés séparément "
-                    "(regroupés avec ceux d'autres territoires dans le bilan de l'action) : "
-                    "les contacts reçus lors de " + ", ".join(a.titre for a in grouped) + "."
+                    f"Les contacts reçus lors de {', '.join(a.titre for a in grouped)} ne sont "
+                    f"pas publiés pour ce territoire : aucun, ou moins de {self.seuil} (ils sont "
+                    "comptés avec ceux d'autres territoires dans le bilan de l'action)."
                 )
             )
         return Section(items)
@@ -458,39 +491,41 @@ class TerritoryProfile(NetworkSection, Page):
         if "departement" not in df.columns or df["departement"].isna().all():
             return Section([self.note("Les codes postaux des contacts n'ont pas été recueillis.")])
         b = self.origin_breakdown
-        missing = int(df["departement"].isna().sum())
         items: list[Any] = [self.breakdown(b, value_title="Contacts")]
-        if missing:
+        missing = int(df["departement"].isna().sum())
+        if missing >= self.seuil:
+            shown_missing = self.publisher.count(
+                self.contacts_figure.where(ORIGIN, MISSING), missing
+            )
             items.append(
                 self.note(
-                    f"Code postal non renseigné : {shown(privacy.safe_count(missing, self.seuil))} "
-                    "contacts, non comptés ci-dessus."
+                    f"Code postal non renseigné : {shown(shown_missing)} contacts, non comptés "
+                    "ci-dessus."
+                )
+            )
+        elif missing:
+            items.append(
+                self.note(
+                    "Les quelques contacts sans code postal sont comptés dans « Autres "
+                    "(regroupés) »."
                 )
             )
         return Section(items)
 
     def devenir(self) -> Section:
         """What became of the project holders whose first contact was with the territory."""
-        row = self.funnel_row
+        row = self.funnel_cells
         population = (
             "Porteurs de projet dont le premier contact avec la démarche s'est fait avec "
             f"{self.nom} (contact sur un stand, ou territoire visé lors d'une session)"
         )
-        if row is None:
-            if self.grouped_in_funnel:
-                return Section(
-                    [
-                        self.note(
-                            "Trop peu de porteurs de projet ont eu leur premier contact avec "
-                            "ce territoire pour que leur parcours soit publié séparément : il "
-                            "est regroupé avec celui d'autres territoires."
-                        )
-                    ]
-                )
+        if row is None:  # nobody, or too few: the same words for both
             return Section(
                 [
                     self.note(
-                        "Aucun porteur de projet n'a eu son premier contact avec ce territoire."
+                        "Pas de parcours publié pour ce territoire : aucun porteur de projet "
+                        f"n'y a eu son premier contact, ou moins de {self.seuil} (leurs parcours "
+                        "sont alors comptés avec ceux d'autres territoires)."
                     )
                 ]
             )

@@ -1,0 +1,99 @@
+"""Step 3b of a build: disclosure control across the whole site.
+
+Once the pages are built, their ledgers (what each publishes and hides, in their summaries)
+go to the statistical audit (:mod:`vccap.disclosure.control`). When a hidden small cell can
+be worked back from everything published, the build chooses complementary cells to hide
+(kept in ``<workspace>/.vccap/masques.json``), publishes again the pages that showed them,
+and audits again, until nothing is disclosed. A page's hash includes the masks that concern
+it, so an incremental build re-publishes exactly the pages whose masks changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from vccap.build.plan import Job
+from vccap.disclosure.control import AuditResult, audit, complementary, pages_to_rebuild
+from vccap.disclosure.ledger import Ledger
+from vccap.disclosure.masks import read_masks, write_masks
+from vccap.disclosure.populations import Populations
+from vccap.errors import DisclosureFailed
+from vccap.workspace import Workspace
+
+MAX_ROUNDS = 5
+
+
+def ledgers_of(summaries: dict[str, Any]) -> dict[str, Ledger]:
+    """Every page's ledger, from the summaries the build keeps (page id -> ledger)."""
+    out = {}
+    for page, summary in sorted(summaries.items()):
+        if isinstance(summary, dict) and isinstance(summary.get("registre"), dict):
+            out[page] = Ledger.of(summary["registre"])
+    return out
+
+
+def _keys(summary: Any) -> set[str]:
+    if not isinstance(summary, dict) or not isinstance(summary.get("registre"), dict):
+        return set()
+    ledger = Ledger.of(summary["registre"])
+    return set(ledger.counts) | set(ledger.shares)
+
+
+def with_masks(job: Job, masks: frozenset[str], summary: Any) -> str:
+    """The job's hash, with the build's masks on the figures the page published last time."""
+    mine = sorted(masks & _keys(summary))
+    if not mine:
+        return job.digest
+    return hashlib.sha256((job.digest + json.dumps(mine)).encode()).hexdigest()
+
+
+def _fingerprint(ledgers: dict[str, Ledger], masks: frozenset[str]) -> str:
+    payload = json.dumps(
+        {"pages": {p: led.as_dict() for p, led in ledgers.items()}, "masques": sorted(masks)},
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def control(
+    ws: Workspace,
+    summaries: dict[str, Any],
+    jobs: dict[str, Job],
+    rerun: Callable[[list[Job]], None],
+    previous: dict[str, Any] | None,
+    reporter: Callable[[str, dict[str, Any]], None],
+) -> dict[str, Any]:
+    """Audit the site's published numbers and hide more until nothing is disclosed.
+
+    ``summaries`` is read again after each ``rerun`` (the build updates it). Returns the
+    audit's figures (to keep in the build state); ``previous`` is what the last build kept:
+    when the ledgers and masks are the same, it is reused (the audit is not run again).
+    Raises :class:`~vccap.errors.DisclosureFailed` when hiding more cannot protect a cell.
+    """
+    populations: Populations | None = None
+    for _round in range(MAX_ROUNDS):
+        ledgers = ledgers_of(summaries)
+        masks = read_masks(ws.root)
+        fingerprint = _fingerprint(ledgers, masks)
+        if previous and previous.get("empreinte") == fingerprint:
+            return previous
+        if populations is None:
+            populations = Populations.of(ws)
+        result: AuditResult = audit(list(ledgers.values()), populations, ws.seuil, masks=masks)
+        if not result.findings:
+            return {**result.as_dict(), "empreinte": fingerprint}
+        chosen = complementary(list(ledgers.values()), result.findings, ws.seuil, masks)
+        new = chosen - masks
+        if not new:
+            break
+        write_masks(ws.root, chosen)
+        pages = sorted(pages_to_rebuild(ledgers, new))
+        reporter("masques", {"nouveaux": len(new), "pages": pages})
+        rerun([jobs[p] for p in pages if p in jobs])
+    raise DisclosureFailed(
+        [(f.page, f.figure.key(), f.low, f.high) for f in result.findings], ws.seuil
+    )

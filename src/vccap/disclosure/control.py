@@ -1,0 +1,174 @@
+"""Site-wide disclosure control: the statistical audit and secondary suppression.
+
+The pages protect what they publish one by one (small counts hidden or grouped, shares only
+over enough people, ordinal scales coarsened: :mod:`vccap.disclosure.policy`). What one page
+hides, the site as a whole could still give back: a total on one page minus the cells of
+another. After the pages are built, :func:`audit` gathers every page's ledger and, for each
+hidden cell that is small (between 1 and the threshold minus 1), asks the linear model
+(:mod:`vccap.disclosure.lp`) for the smallest and largest values it can take given everything
+published. A cell is *disclosed* when it is pinned, or known within fewer values than the
+threshold. :func:`complementary` then picks published cells to hide as well (secondary
+suppression), favouring shares and the smallest cells close to the disclosed one; the build
+publishes the pages again with these cells hidden, until no cell is disclosed.
+
+Masks chosen by the build are kept in ``<workspace>/.vccap/masques.json`` (keys of figures, no
+value), read by every page when it loads, so that a notebook opened in JupyterLab hides the
+same cells as the site.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from vccap.disclosure.ledger import Figure, Ledger
+from vccap.disclosure.lp import Model, disclosed, interval
+from vccap.disclosure.populations import Populations
+
+MAX_CANDIDATES = 12
+
+
+@dataclass
+class Finding:
+    """A hidden cell that everything published gives back (bounds after rounding)."""
+
+    page: str
+    figure: Figure
+    low: float
+    high: float
+
+
+@dataclass
+class AuditResult:
+    """What the statistical audit saw and found."""
+
+    published: int = 0
+    shares: int = 0
+    hidden: int = 0
+    small: int = 0
+    secondary: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "cellules_publiees": self.published,
+            "parts_publiees": self.shares,
+            "cellules_masquees": self.hidden,
+            "masquees_primaires": self.small,
+            "masquees_secondaires": self.secondary,
+            "retrouvables": len(self.findings),
+            "secondes": round(self.seconds, 2),
+        }
+
+
+def targets(
+    ledgers: Iterable[Ledger], populations: Populations, threshold: int
+) -> list[tuple[str, Figure]]:
+    """Hidden cells that are small: what an attacker must not get back (page, figure)."""
+    seen: dict[str, tuple[str, Figure]] = {}
+    for ledger in ledgers:
+        for key, figure in ledger.hidden.items():
+            if key not in seen and 0 < populations.value(figure) < threshold:
+                seen[key] = (ledger.page, figure)
+    return list(seen.values())
+
+
+def audit(
+    ledgers: list[Ledger],
+    populations: Populations,
+    threshold: int,
+    *,
+    masks: Iterable[str] = (),
+) -> AuditResult:
+    """Try to work back every small hidden cell from everything the ledgers publish."""
+    start = time.perf_counter()
+    model = Model(ledgers)
+    found = targets(ledgers, populations, threshold)
+    result = AuditResult(
+        published=len(model.counts),
+        shares=len(model.shares),
+        hidden=len(model.hidden),
+        small=len(found),
+        secondary=len(set(masks)),
+    )
+    for page, figure in found:
+        lo, hi = model.bounds(figure)
+        if disclosed(lo, hi, threshold):
+            low, high = interval(lo, hi)
+            result.findings.append(Finding(page, figure, low, high))
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _related(target: Figure, figure: Figure) -> int:
+    """How close a published figure is to a disclosed one (higher: closer)."""
+    score = 0
+    for a in target.terms:
+        for b in figure.terms:
+            if a.population != b.population:
+                continue
+            fa = {f.dim: f for f in a.filters}
+            fb = {f.dim: f for f in b.filters}
+            score = max(score, 1 + sum(1 for d, f in fb.items() if fa.get(d) == f))
+    return score
+
+
+def candidates(ledgers: list[Ledger], target: Figure, threshold: int) -> list[str]:
+    """Published figures that could be hidden to protect ``target``, best first: shares on
+    the same rows, then the closest and smallest counts (never under the threshold)."""
+    shares: dict[str, int] = {}
+    counts: dict[str, tuple[int, int]] = {}
+    for ledger in ledgers:
+        for key, (num, den, _, _) in ledger.shares.items():
+            score = max(_related(target, num), _related(target, den))
+            if score:
+                shares[key] = max(shares.get(key, 0), score)
+        for key, (figure, value) in ledger.counts.items():
+            score = _related(target, figure)
+            if score and value >= threshold:
+                counts[key] = (score, value)
+    ordered = sorted(shares, key=lambda k: -shares[k])
+    ordered += sorted(counts, key=lambda k: (-counts[k][0], counts[k][1], k))
+    return ordered[:MAX_CANDIDATES]
+
+
+def complementary(
+    ledgers: list[Ledger], findings: list[Finding], threshold: int, masks: Iterable[str] = ()
+) -> set[str]:
+    """Figures to hide so that no finding is disclosed any more (greedy, one at a time).
+
+    For each disclosed cell, the candidates are tried in order; the first one whose removal
+    makes the cell safe is chosen; when none does alone, the first candidate is hidden and
+    the search goes on with the next one.
+    """
+    chosen: set[str] = set(masks)
+    model = Model(ledgers)
+    for finding in findings:
+        if not disclosed(*model.bounds(finding.figure, drop=chosen), threshold):
+            continue
+        options = [k for k in candidates(ledgers, finding.figure, threshold) if k not in chosen]
+        picked: list[str] = []
+        for key in options:
+            if not disclosed(*model.bounds(finding.figure, drop=chosen | {key}), threshold):
+                picked.append(key)
+                break
+        else:
+            picked = options[:1]
+            for key in options[1:]:
+                if not disclosed(
+                    *model.bounds(finding.figure, drop=chosen | set(picked)), threshold
+                ):
+                    break
+                picked.append(key)
+        chosen |= set(picked)
+    return chosen
+
+
+def pages_to_rebuild(ledgers: Mapping[str, Ledger], masks: Iterable[str]) -> set[str]:
+    """Pages that publish a figure the build has just decided to hide."""
+    keys = set(masks)
+    return {
+        page for page, ledger in ledgers.items() if keys & (set(ledger.counts) | set(ledger.shares))
+    }
