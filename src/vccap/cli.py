@@ -267,7 +267,51 @@ def cmd_audit(args: argparse.Namespace) -> int:
         ", noms, courriels et téléphones des tableaux bruts" if values else ""
     )
     _out(f"Audit de {out} : aucune donnée personnelle trouvée ({checked}).")
+    if args.workspace:
+        return _statistical_audit(ws, out.resolve())
+    _out(
+        "Contrôle statistique non fait : donnez l'espace de travail (-w ESPACE) pour vérifier "
+        "qu'aucun effectif masqué ne se déduit des nombres publiés."
+    )
     return 0
+
+
+def _statistical_audit(ws, out: Path) -> int:
+    from vccap.build.disclosure import ledgers_of
+    from vccap.build.state import BuildState
+    from vccap.disclosure.control import audit
+    from vccap.disclosure.masks import read_masks
+    from vccap.disclosure.populations import Populations
+    from vccap.errors import DisclosureFailed
+
+    ledgers = ledgers_of(BuildState.load(out).summaries)
+    if not ledgers:
+        _out(
+            "Contrôle statistique non fait : ce dossier n'a pas été construit par « vccap build » "
+            "(l'état de construction, qui dit ce que chaque page publie, est introuvable)."
+        )
+        return 1
+    result = audit(
+        list(ledgers.values()), Populations.of(ws), ws.seuil, masks=read_masks(ws.root)
+    )
+    if result.findings:
+        raise DisclosureFailed(
+            [(f.page, f.figure.key(), f.low, f.high) for f in result.findings], ws.seuil
+        )
+    d = result.as_dict()
+    _out(
+        f"Contrôle statistique de {len(ledgers)} pages : {d['cellules_publiees']} nombres "
+        f"publiés sur des personnes et {d['parts_publiees']} taux ; "
+        f"{d['cellules_masquees']} cellules masquées, dont {d['masquees_primaires']} petits "
+        f"effectifs (de 1 à {ws.seuil - 1}) et {d['masquees_secondaires']} par masquage "
+        f"complémentaire ; aucune ne se retrouve à partir des nombres publiés "
+        f"({fmt_seconds(d['secondes'])})."
+    )
+    return 0
+
+
+def fmt_seconds(seconds: float) -> str:
+    return f"{seconds:.1f} s".replace(".", ",")
 
 
 # --------------------------------------------------------------------------- parser

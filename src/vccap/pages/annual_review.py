@@ -123,6 +123,11 @@ class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSec
             rows,
         )
         self.funnel_published = self._funnel_cells()
+        if self.funnel_published is not None and not pd.isna(
+            self.funnel_published[journeys.STEPS[0]]
+        ):
+            _ = self.delay_rows, self.channels
+        _ = self.totals  # each type's totals, decided once
 
     # -- data ------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ A mixin of :class:`vccap.pages.annual_review.AnnualReview`."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -18,7 +19,6 @@ class JourneySections:
 
     def parcours(self) -> Section:
         """Journeys of the project holders first met this year (protected)."""
-        cohort = self.cohort
         row = self.funnel_published
         if row is None or pd.isna(row[journeys.STEPS[0]]):  # nobody, or too few: same words
             return Section(
@@ -49,13 +49,15 @@ class JourneySections:
             )
         )
         items.append(self.heading("Le temps entre les étapes"))
-        items.append(self._delays(cohort))
+        items.append(self._delays())
         items.append(self.heading("Par où ils sont arrivés"))
         items.append(self.breakdown(self.channels))
         return Section(items)
 
-    def _delays(self, cohort: pd.DataFrame) -> Html:
-        people = set(cohort["personne"].astype(str))
+    @cached_property
+    def delay_rows(self) -> list[list[str]]:
+        """The delays table as published (its counts decided once, in the page's ledger)."""
+        people = set(self.cohort["personne"].astype(str))
         ev = self.events[self.events["personne"].astype(str).isin(people)]
         delays = journeys.step_delays(ev, threshold=self.seuil)
         base = Figure.count("porteurs", annee_premier_contact=str(self.annee))
@@ -82,6 +84,10 @@ class JourneySections:
                         f"{fmt.nombre(r['q1_jours'])} à " + plural(r["q3_jours"], "jour"),
                     ]
                 )
+        return rows
+
+    def _delays(self) -> Section:
+        rows = self.delay_rows
         return self.table(
             "Délai depuis le premier contact",
             [

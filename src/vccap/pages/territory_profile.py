@@ -278,6 +278,13 @@ class TerritoryProfile(NetworkSection, Page):
             self.publisher.count(self.contacts_figure, len(self.contacts_frame)) if kept else 0
         )
         _ = self.profile_breakdown, self.origin_breakdown, self.funnel_cells
+        df = self.contacts_frame
+        missing = int(df["departement"].isna().sum()) if "departement" in df.columns else 0
+        self.missing_origin = (
+            self.publisher.count(self.contacts_figure.where(ORIGIN, MISSING), missing)
+            if missing >= self.seuil
+            else None
+        )
 
     @property
     def masking(self) -> list[str]:
@@ -494,9 +501,7 @@ class TerritoryProfile(NetworkSection, Page):
         items: list[Any] = [self.breakdown(b, value_title="Contacts")]
         missing = int(df["departement"].isna().sum())
         if missing >= self.seuil:
-            shown_missing = self.publisher.count(
-                self.contacts_figure.where(ORIGIN, MISSING), missing
-            )
+            shown_missing = self.missing_origin
             items.append(
                 self.note(
                     f"Code postal non renseigné : {shown(shown_missing)} contacts, non comptés "
