@@ -97,3 +97,37 @@ def control(
     raise DisclosureFailed(
         [(f.page, f.figure.key(), f.low, f.high) for f in result.findings], ws.seuil
     )
+
+
+def page_ledgers(ws: Workspace) -> dict[str, Ledger]:
+    """Every page's ledger, computed in this process (each page prepared, not rendered)."""
+    from vccap.pages.registry import kinds, page_class
+
+    out = {}
+    for page_kind in kinds():
+        cls = page_class(page_kind.name)
+        for key in page_kind.keys(ws):
+            page = cls(ws, key)
+            page.prepare()
+            out[page_kind.page_id(key)] = page.publisher.ledger
+    return out
+
+
+def control_in_process(ws: Workspace) -> AuditResult:
+    """The build's disclosure control, with pages prepared in this process (no notebook):
+    rounds of audit and secondary suppression until nothing is disclosed; returns the last
+    audit. Raises :class:`~vccap.errors.DisclosureFailed` as the build does."""
+    populations = Populations.of(ws)
+    for _round in range(MAX_ROUNDS):
+        ledgers = page_ledgers(ws)
+        masks = read_masks(ws.root)
+        result = audit(list(ledgers.values()), populations, ws.seuil, masks=masks)
+        if not result.findings:
+            return result
+        chosen = complementary(list(ledgers.values()), result.findings, ws.seuil, masks)
+        if not chosen - masks:
+            break
+        write_masks(ws.root, chosen)
+    raise DisclosureFailed(
+        [(f.page, f.figure.key(), f.low, f.high) for f in result.findings], ws.seuil
+    )

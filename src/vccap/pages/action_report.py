@@ -225,12 +225,12 @@ class ActionReport(SatisfactionSections, Page):
 
     def _response_rate(self) -> float | None:
         sat, people = self.tables.get("satisfaction"), self.tables.get("participants")
-        if sat is None or people is None or not len(people):
-            return None
+        if sat is None or people is None or not len(people) or len(sat) > len(people):
+            return None  # more forms than participants: not a rate
         return self.publisher.share(
             Figure.count("satisfaction", action=self.key),
             Figure.count("participants", action=self.key),
-            min(len(sat), len(people)),
+            len(sat),
             len(people),
         )
 

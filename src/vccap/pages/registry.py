@@ -105,11 +105,14 @@ class PageKind:
 
 
 _KINDS: dict[str, PageKind] = {}
+_MODULES: dict[str, str] = {}  # kind name -> module declaring it
 
 
-def register(kind: PageKind) -> PageKind:
+def register(kind: PageKind, module: str = "") -> PageKind:
     """Add a page kind (the built-in ones are found by :func:`kinds`)."""
     _KINDS[kind.name] = kind
+    if module:
+        _MODULES[kind.name] = module
     return kind
 
 
@@ -120,7 +123,7 @@ def _discover() -> None:
         module = importlib.import_module(f"{package.__name__}.{info.name}")
         kind = getattr(module, "KIND", None)
         if isinstance(kind, PageKind) and kind.name not in _KINDS:
-            register(kind)
+            register(kind, module.__name__)
 
 
 def kinds() -> list[PageKind]:
@@ -134,6 +137,17 @@ def kind(name: str) -> PageKind:
     if name not in _KINDS:
         _discover()
     return _KINDS[name]
+
+
+def page_class(name: str) -> type:
+    """The page class of a kind (the class of its module whose ``KIND`` it is)."""
+    kind(name)
+    module = importlib.import_module(_MODULES[name])
+    for value in vars(module).values():
+        if isinstance(value, type) and getattr(value, "KIND", None) is _KINDS[name]:
+            if hasattr(value, "prepare"):
+                return value
+    raise LookupError(name)
 
 
 def href(from_page: str, to_kind: str, key: str, anchor: str = "") -> str:

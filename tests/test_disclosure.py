@@ -1,0 +1,270 @@
+"""Disclosure control: the policy of every published number, the attacker's linear model,
+secondary suppression, and a seeded fuzzer over small random workspaces."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from vccap.build.disclosure import control_in_process, page_ledgers
+from vccap.disclosure.control import audit, complementary
+from vccap.disclosure.ledger import MISSING, Figure, Ledger
+from vccap.disclosure.lp import Model, disclosed
+from vccap.disclosure.masks import read_masks
+from vccap.disclosure.policy import Publisher
+from vccap.disclosure.populations import Populations
+from vccap.loading import load_workspace
+
+T = 3
+BASE = Figure.count("contacts", action="a")
+
+
+def _ledger(shown: dict[Figure, int], hidden=(), shares=()) -> Ledger:
+    ledger = Ledger("p")
+    for figure, value in shown.items():
+        ledger.shown(figure, value)
+    for figure in hidden:
+        ledger.hide(figure)
+    for num, den, value in shares:
+        ledger.share(num, den, value, 0.005)
+    return ledger
+
+
+# --------------------------------------------------------------------------- the model
+
+
+def test_a_cell_hidden_in_a_group_of_two_is_not_disclosed():
+    led = _ledger(
+        {BASE: 10, BASE.where("profil", "x"): 5, BASE.where("profil", ["x", MISSING], negate=True): 5},
+        hidden=[BASE.where("profil", "y"), BASE.where("profil", "z")],
+    )  # fmt: skip
+    lo, hi = Model([led]).bounds(BASE.where("profil", "y"))
+    assert (lo, hi) == (0, 5) and not disclosed(lo, hi, T)
+
+
+def test_a_cell_given_back_by_a_total_is_disclosed():
+    led = _ledger(
+        {BASE: 10, BASE.where("profil", "x"): 5, BASE.where("profil", "z"): 4},
+        hidden=[BASE.where("profil", "y")],
+    )
+    model = Model([led])
+    lo, hi = model.bounds(BASE.where("profil", "y"))
+    assert hi <= 1 and disclosed(lo, hi, T)  # y + missing = 1
+    # hiding z as well protects it
+    assert not disclosed(*model.bounds(BASE.where("profil", "y"), drop={led_key(BASE, "z")}), T)
+
+
+def led_key(base: Figure, value: str) -> str:
+    return base.where("profil", value).key()
+
+
+def test_a_rounded_rate_and_its_base_give_back_the_complement():
+    """15 answers, 93 %: 14 satisfied, so the hidden « pas satisfait » is 1."""
+    sat = Figure.count("satisfaction", action="a")
+    answered = sat.where("q", MISSING, negate=True)
+    happy = answered.where("q", ["tres", "sat"])
+    led = _ledger(
+        {sat: 15, answered: 15}, hidden=[sat.where("q", "pas")], shares=[(happy, answered, 0.93)]
+    )
+    lo, hi = Model([led]).bounds(sat.where("q", "pas"))
+    assert hi < 1.5 and disclosed(lo, hi, T)  # at most 1: the 15th answer
+    # without the rate, nothing pins it
+    assert not disclosed(*Model([led], drop=list(led.shares)).bounds(sat.where("q", "pas")), T)
+
+
+def test_two_pages_together_give_back_what_neither_shows():
+    """A fair's 12 partners; the pages of three territories show 5 and 5 and hide the third."""
+    report = _ledger(
+        {BASE.where("profil", "partenaire"): 12}
+        | {BASE.where("territoire", t): n for t, n in (("t1", 20), ("t2", 20), ("t3", 20))}
+    )
+    pages = []
+    for t, partners in (("t1", 5), ("t2", 5)):
+        pages.append(_ledger({BASE.where("territoire", t).where("profil", "partenaire"): partners}))
+    third = BASE.where("territoire", "t3").where("profil", "partenaire")
+    pages.append(_ledger({}, hidden=[third]))
+    lo, hi = Model([report, *pages]).bounds(third)
+    assert round(hi) == 2 and disclosed(lo, hi, T)  # 12 - 5 - 5, unless others had some
+    # each page alone does not tell it
+    assert not disclosed(*Model([pages[2], report]).bounds(third), T)
+
+
+def test_complementary_suppression_makes_the_disclosed_cell_safe():
+    shown = {BASE: 10, BASE.where("profil", "x"): 5, BASE.where("profil", "z"): 4}
+    led = _ledger(shown, hidden=[BASE.where("profil", "y")])
+    pops = Populations({"contacts": _frame(x=5, y=1, z=4)})
+    result = audit([led], pops, T)
+    assert len(result.findings) == 1 and result.small == 1
+    chosen = complementary([led], result.findings, T)
+    assert chosen and not disclosed(*Model([led], drop=chosen).bounds(result.findings[0].figure), T)
+    assert BASE.key() not in chosen or len(chosen) == 1
+
+
+def _frame(**counts):
+    import pandas as pd
+
+    rows = [{"action": "a", "profil": k} for k, n in counts.items() for _ in range(n)]
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- the policy
+
+
+def test_small_counts_and_masked_figures_are_hidden_and_zero_is_shown():
+    pub = Publisher("p", T, masks=frozenset({BASE.where("profil", "m").key()}))
+    assert pub.count(BASE.where("profil", "x"), 2) is None
+    assert pub.count(BASE.where("profil", "y"), 0) == 0
+    assert pub.count(BASE.where("profil", "z"), 7) == 7
+    assert pub.count(BASE.where("profil", "m"), 50) is None
+    assert set(pub.ledger.hidden) == {led_key(BASE, "x"), led_key(BASE, "m")}
+
+
+def test_a_breakdown_groups_small_categories_and_few_missing_answers():
+    pub = Publisher("p", T)
+    out = pub.breakdown(BASE, "profil", {"a": 10, "b": 2, "c": 6}, {"a": "A", "c": "C"}, missing=1)
+    assert out.table.values.tolist() == [["A", 10], ["C", 6], ["Autres (regroupés)", 3]]
+    assert out.grouped_missing and out.total == 19
+    assert BASE.where("profil", MISSING).key() in pub.ledger.hidden
+    lo, hi = Model([_ledger({BASE: 19}) , pub.ledger]).bounds(BASE.where("profil", "b"))  # fmt: skip
+    assert not disclosed(lo, hi, T)
+
+
+def test_a_group_too_small_takes_the_smallest_shown_category():
+    pub = Publisher("p", T)
+    out = pub.breakdown(BASE, "profil", {"a": 10, "b": 1, "c": 4}, {})
+    assert out.table.values.tolist() == [["a", 10], ["Autres (regroupés)", 5]]
+    assert out.masked == 2
+
+
+def test_everybody_too_few_publishes_nothing():
+    pub = Publisher("p", T)
+    out = pub.breakdown(BASE, "profil", {"a": 1, "b": 1}, {})
+    assert out.table.empty and not pub.ledger.counts
+
+
+def test_a_satisfaction_scale_is_coarsened_never_satisfied_among_others():
+    pub = Publisher("p", T)
+    classes = [
+        ("Satisfaits ou très satisfaits", ["ts", "s"]),
+        ("Peu ou pas satisfaits", ["p", "ps"]),
+    ]
+    levels = {"ts": 6, "s": 5, "p": 3, "ps": 1}
+    out = pub.scale(BASE, "q", levels, {}, classes)
+    assert out.table.values.tolist() == [
+        ["Satisfaits ou très satisfaits", 11],
+        ["Peu ou pas satisfaits", 4],
+    ]
+    fine = pub.scale(
+        BASE.where("action", "b"), "q", {"ts": 6, "s": 5, "p": 3, "ps": 3}, {}, classes
+    )
+    assert len(fine.table) == 4
+    blank = pub.scale(
+        BASE.where("action", "c"), "q", {"ts": 6, "s": 5, "p": 3, "ps": 3}, {}, classes, missing=1
+    )
+    assert blank.table["libelle"].tolist()[-1] == "Peu ou pas satisfaits, ou sans réponse"
+    none = pub.scale(
+        BASE.where("action", "d"), "q", {"ts": 6, "s": 5, "p": 1, "ps": 1}, {}, classes
+    )
+    assert none.table.empty  # a class still small hides the question
+
+
+def test_a_share_is_shown_only_over_enough_people_and_when_it_hides_nothing():
+    pub = Publisher("p", T)
+    num, den = BASE.where("profil", "x"), BASE
+    assert pub.share(num, den, 2, 2) is None  # two answers
+    assert pub.share(num, den, 14, 15) is None  # the complement, 1, would follow
+    assert pub.share(num, den, 0, 15) == 0
+    assert pub.share(BASE.where("profil", "y"), den, 10, 15) == pytest.approx(2 / 3)
+    assert len(pub.ledger.shares) == 2
+
+
+# --------------------------------------------------------------------------- workspaces
+
+
+def _workspace(root: Path, seed: int) -> Path:
+    """A small random workspace: two salons and a session, few people, many small cells."""
+    rng = random.Random(seed)
+    root.mkdir(parents=True)
+    territories = [f"t{i}" for i in range(rng.randint(3, 6))]
+    (root / "demarche.yml").write_text(
+        "nom: Démarche de test\nregion: Test\nannees: [2020]\nseuil_confidentialite: 3\n",
+        encoding="utf-8",
+    )
+    (root / "territoires.csv").write_text(
+        "id,nom,milieu,departement\n"
+        + "".join(
+            f"{t},Territoire {t.upper()},rural,0{i + 1}\n" for i, t in enumerate(territories)
+        ),
+        encoding="utf-8",
+    )
+    (root / "structures.csv").write_text(
+        "id,nom,categorie,milieu,territoire\ns1,Structure un,association,urbain,\n"
+        "s2,Structure deux,emploi,urbain,\n",
+        encoding="utf-8",
+    )
+    profiles = ["porteur de projet"] * 4 + ["partenaire", "élu", "autre"]
+    sectors = ["tourisme", "artisanat", "commerce", "numérique", ""]
+    codes = ["69001", "42000", "07000", "38000", "", "75011"]
+    for n, (kind, month) in enumerate((("salon", 3), ("salon", 6), ("session_porteurs", 9))):
+        action_id = f"2020-{month:02d}-{kind.replace('_', '-')}-{n}"
+        folder = root / "actions" / action_id
+        folder.mkdir(parents=True)
+        named = rng.sample(territories, rng.randint(1, len(territories)))
+        (folder / "action.yml").write_text(
+            f"id: {action_id}\ntitre: Action {n}\ntype: {kind}\nstatut: realisee\n"
+            f"date_debut: 2020-{month:02d}-10\nlieu: Lyon\nterritoires: [{', '.join(named)}]\n"
+            "source: données d'exemple fictives\n",
+            encoding="utf-8",
+        )
+        people = rng.randint(3, 25)
+        if kind == "salon":
+            lines = [
+                "Date,Territoire,Profil,Nom,Courriel,Code postal,Secteur du projet,Suite souhaitée"
+            ]
+            for i in range(people):
+                lines.append(
+                    f"2020-{month:02d}-10,{rng.choice(territories)},{rng.choice(profiles)},"
+                    f"Nom{seed}x{n}x{i},p{seed}.{n}.{i}@exemple.org,{rng.choice(codes)},"
+                    f"{rng.choice(sectors)},{rng.choice(['oui', 'non', ''])}"
+                )
+            (folder / "contacts.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        else:
+            lines = ["Profil,Nom,Courriel,Code postal,Territoire visé,Secteur du projet"]
+            for i in range(people):
+                lines.append(
+                    f"{rng.choice(profiles)},Nom{seed}p{i},q{seed}.{i}@exemple.org,"
+                    f"{rng.choice(codes)},{rng.choice(territories + [''])},{rng.choice(sectors)}"
+                )
+            (folder / "participants.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        levels = ["très satisfait", "satisfait", "peu satisfait", "pas satisfait", ""]
+        answers = ["Profil,Satisfaction globale,Utilité"] + [
+            f"{rng.choice(profiles)},{rng.choice(levels)},{rng.choice(levels)}"
+            for _ in range(rng.randint(0, 16))
+        ]
+        (folder / "satisfaction.csv").write_text("\n".join(answers) + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_random_small_workspaces_leave_nothing_recoverable(tmp_path, seed):
+    """Seeded fuzzer: pages prepared as the build does, control rounds until safe; then an
+    independent audit of everything published finds no hidden small cell pinned."""
+    ws = load_workspace(_workspace(tmp_path / "ws", seed))
+    assert not ws.general_problems()
+    result = control_in_process(ws)
+    assert result.findings == []
+    ws = load_workspace(ws.root)  # fresh: pages read the masks the control chose
+    ledgers = page_ledgers(ws)
+    pops = Populations.of(ws)
+    for ledger in ledgers.values():  # what pages publish is what the model says they count
+        for figure, value in ledger.counts.values():
+            assert pops.value(figure) == value, (ledger.page, figure.key())
+        for num, den, value, _ in ledger.shares.values():
+            assert pops.value(num) / pops.value(den) == pytest.approx(value), ledger.page
+    again = audit(list(ledgers.values()), pops, ws.seuil, masks=read_masks(ws.root))
+    assert again.findings == [] and again.small == result.small
+    for ledger in ledgers.values():  # no small count is ever shown
+        assert all(not 0 < v < ws.seuil for _, v in ledger.counts.values())
