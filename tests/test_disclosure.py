@@ -37,7 +37,11 @@ def _ledger(shown: dict[Figure, int], hidden=(), shares=()) -> Ledger:
 
 def test_a_cell_hidden_in_a_group_of_two_is_not_disclosed():
     led = _ledger(
-        {BASE: 10, BASE.where("profil", "x"): 5, BASE.where("profil", ["x", MISSING], negate=True): 5},
+        {
+            BASE: 10,
+            BASE.where("profil", "x"): 5,
+            BASE.where("profil", ["x", MISSING], negate=True): 5,
+        },
         hidden=[BASE.where("profil", "y"), BASE.where("profil", "z")],
     )  # fmt: skip
     lo, hi = Model([led]).bounds(BASE.where("profil", "y"))
@@ -127,7 +131,7 @@ def test_a_breakdown_groups_small_categories_and_few_missing_answers():
     assert out.table.values.tolist() == [["A", 10], ["C", 6], ["Autres (regroupés)", 3]]
     assert out.grouped_missing and out.total == 19
     assert BASE.where("profil", MISSING).key() in pub.ledger.hidden
-    lo, hi = Model([_ledger({BASE: 19}) , pub.ledger]).bounds(BASE.where("profil", "b"))  # fmt: skip
+    lo, hi = Model([_ledger({BASE: 19}), pub.ledger]).bounds(BASE.where("profil", "b"))
     assert not disclosed(lo, hi, T)
 
 

@@ -291,9 +291,7 @@ def _statistical_audit(ws, out: Path) -> int:
             "(l'état de construction, qui dit ce que chaque page publie, est introuvable)."
         )
         return 1
-    result = audit(
-        list(ledgers.values()), Populations.of(ws), ws.seuil, masks=read_masks(ws.root)
-    )
+    result = audit(list(ledgers.values()), Populations.of(ws), ws.seuil, masks=read_masks(ws.root))
     if result.findings:
         raise DisclosureFailed(
             [(f.page, f.figure.key(), f.low, f.high) for f in result.findings], ws.seuil
