@@ -211,6 +211,9 @@ class Workspace:
         self.indicateurs: dict[str, Indicateur] = default_indicators()
         self.actions: dict[str, Action] = {}
         self.problems: list[InputError] = []
+        self.warnings: list[InputError] = []
+        self.ignored: list[InputError] = []
+        self.correspondances: dict[str, dict[str, str]] = {}
         self._raw: dict[str, dict[str, Any]] = {}
         self._tables: dict[str, dict[str, pd.DataFrame]] = {}
         self._tables_loaded: set[str] = set()
@@ -239,6 +242,36 @@ class Workspace:
 
     def problems_of(self, action_id: str | None) -> list[InputError]:
         return [p for p in self.problems if p.action == action_id]
+
+    def warnings_of(self, action_id: str) -> list[InputError]:
+        """The warnings of one action (action.yml, its files, its tables read if needed).
+
+        Warnings do not make the action invalid; word them for readers with
+        :func:`vccap.messages.reader_warning`.
+        """
+        action = self.action(action_id)
+        if action.folder is not None:
+            self._read_raw(action_id)
+        return [w for w in self.warnings if w.action == action_id]
+
+    def add(self, problem: InputError) -> None:
+        """Record a problem, a warning or an information, by its severity."""
+        if problem.is_error:
+            self.problems.append(problem)
+        elif problem.severity == "avertissement":
+            self.warnings.append(problem)
+        else:
+            self.ignored.append(problem)
+
+    def read_options(self, action_id: str):
+        """What the workspace tells the reader about one action's tables (ReadOptions)."""
+        from vccap.reading import ReadOptions
+
+        action = self.action(action_id)
+        period = None
+        if action.date_debut is not None:
+            period = (action.date_debut, action.date_fin or action.date_debut)
+        return ReadOptions(headers=self.correspondances, scales=action.echelles, period=period)
 
     def general_problems(self) -> list[InputError]:
         return [p for p in self.problems if p.action is None]
@@ -280,10 +313,12 @@ class Workspace:
         from vccap.tables import read_table
 
         action = self.action(action_id)
+        options = self.read_options(action_id)
         raws: dict[str, Any] = {}
         for kind, path in sorted(action.files.items()):
             stat = path.stat()
-            memo_key = (str(path), stat.st_size, stat.st_mtime_ns, kind, self._references_digest)
+            memo_key = (str(path), stat.st_size, stat.st_mtime_ns, kind, self._references_digest,
+                        options.digest())  # fmt: skip
             raw = _RAW_MEMO.get(memo_key)
             if raw is None:
                 raw = read_table(
@@ -292,13 +327,14 @@ class Workspace:
                     display=self.display(path),
                     references=self.references,
                     action=action_id,
+                    options=options,
                 )
                 _RAW_MEMO[memo_key] = raw
                 while len(_RAW_MEMO) > _RAW_MEMO_SIZE:
                     evicted = _RAW_MEMO.pop(next(iter(_RAW_MEMO)))
                     _PERSONAL_MEMO.pop(id(evicted), None)
-            problems = [dataclasses.replace(p, action=action_id) for p in raw.problems]
-            self.problems.extend(problems)
+            for p in [*raw.problems, *raw.warnings, *raw.notices]:
+                self.add(dataclasses.replace(p, action=action_id))
             raws[kind] = raw
         self._raw[action_id] = raws
         self._tables_loaded.add(action_id)
@@ -438,8 +474,17 @@ def load_workspace(path: str | Path) -> Workspace:
     _load_territoires(ws)
     _load_structures(ws)
     _load_types(ws)
+    _load_correspondances(ws)
     _load_actions(ws)
     return ws
+
+
+def _load_correspondances(ws: Workspace) -> None:
+    from vccap.reading.correspondances import FILE_NAME, load_correspondances
+
+    path = ws.root / FILE_NAME
+    ws.correspondances, problems = load_correspondances(path, ws.display(path))
+    ws.problems.extend(problems)
 
 
 def _safe_yaml(ws: Workspace, path: Path, action: str | None = None) -> tuple[Any, Lines] | None:
