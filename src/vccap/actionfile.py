@@ -44,8 +44,9 @@ ACTION_KEYS = {
     "budget",
     "temps_agents_jours",
     "source",
-    "echelle",
 }
+#: Optional keys that the action skeleton does not write.
+OPTIONAL_KEYS = {"echelle"}
 #: Other spellings of the keys of action.yml (folded), besides case, accents and spaces.
 KEY_ALIASES = {
     "date_de_debut": "date_debut",
@@ -191,14 +192,16 @@ def _date(ctx: _Context, key: tuple, value: Any) -> dt.date | None:
     return found
 
 
-def _number(ctx: _Context, key: tuple, value: Any, expected: str = EXPECTED_NUMBER) -> float | None:
+def _number(
+    ctx: _Context, key: tuple, value: Any, expected: str = EXPECTED_NUMBER, text: str | None = None
+) -> float | None:
     """A number read from its text: ``310 €``, ``1 380``, ``0,75``; ``1.650`` is ambiguous."""
     if value is None or value == "":
         return None
     if isinstance(value, bool) or isinstance(value, dict | list):
         ctx.say(key, expected, _short(value), "nombre")
         return None
-    text = ctx.text(key, value).strip()
+    text = ctx.text(key, value).strip() if text is None else text
     number, ambiguous = parse_number_text(text)
     if ambiguous:
         ctx.say(key, "un nombre sans ambiguïté : le point ou la virgule est-il un séparateur "
@@ -262,8 +265,8 @@ def _target(ctx: _Context, key: tuple, value: Any, unite: str | None) -> float |
         return None
     text = ctx.text(key, value).strip()
     percent = text.endswith("%")
-    number = _number(ctx, key, text.rstrip("%").strip() if percent else value,
-                     "un nombre (ex. 80, ou 75 % pour un taux)")  # fmt: skip
+    number = _number(ctx, key, value, "un nombre (ex. 80, ou 75 % pour un taux)",
+                     text.rstrip("%").strip())  # fmt: skip
     if number is None:
         return None
     if unite in _SHARE_UNITS:
@@ -349,7 +352,7 @@ def load_action(ws: Workspace, action_dir: Path) -> Action | None:
     if not isinstance(data, dict):
         ctx.say((), "un dictionnaire YAML (clé: valeur)", None, "yaml_invalide")
         return None
-    keys = _canonical_keys(ctx, data, ACTION_KEYS, ())
+    keys = _canonical_keys(ctx, data, ACTION_KEYS | OPTIONAL_KEYS, ())
 
     def get(name: str) -> tuple[Any, tuple]:
         value, written = keys.get(name, (None, name))

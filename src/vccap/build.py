@@ -160,8 +160,9 @@ def kit_digest() -> str:
 def scan_digest() -> str:
     """Hash of the code and schemas that decide how a raw table is read and checked."""
     digest = hashlib.sha256(vccap.__version__.encode())
-    names = ["tables.py", "normalize.py", "schemas.py", "privacy.py"]
+    names = ["tables.py", "normalize.py", "schemas.py", "privacy.py", "yamlio.py"]
     paths = [PACKAGE_DIR / n for n in names] + sorted((PACKAGE_DIR / "schemas").glob("*.json"))
+    paths += sorted((PACKAGE_DIR / "reading").glob("*.py"))
     for path in paths:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -276,7 +277,9 @@ def scan(
             seen.add(rel)
             stat = path.stat()
             record = state.files.get(rel)
-            if record and record.get("contexte") != context:
+            options = ws.read_options(action.id)
+            file_context = context + options.digest()
+            if record and record.get("contexte") != file_context:
                 record = None
             if (
                 record
@@ -297,6 +300,7 @@ def scan(
                         display=ws.display(path),
                         references=ws.references,
                         action=action.id,
+                        options=options,
                     )
                     values = privacy.PersonalValues.empty()
                     values.update(raw.df)
@@ -310,7 +314,7 @@ def scan(
                     )
                     reporter("scanned", {"file": rel})
             state.files[rel] = {
-                "contexte": context,
+                "contexte": file_context,
                 "taille": stat.st_size,
                 "mtime": stat.st_mtime_ns,
                 "type": kind,

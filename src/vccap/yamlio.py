@@ -54,7 +54,7 @@ def _walk(
         return
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None:
+        if not node.style:  # plain (libyaml gives "", the Python loader None)
             texts[path] = node.value
     elif isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:

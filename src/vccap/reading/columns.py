@@ -185,7 +185,7 @@ def convert_boolean(
             out[empty] = 0
         elif used.sum() == 1 and (out[used] == -1).all():
             label = folded[used][0]
-            if not any(h in label.split("_") for h in _NEGATIVE_HINTS):
+            if not any(f"_{h}_" in f"_{label}_" for h in _NEGATIVE_HINTS):
                 out[used] = 1
                 out[empty] = 0
                 notes.append(("case_a_cocher", "lue comme une case cochée : cette valeur "

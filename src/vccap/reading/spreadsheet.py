@@ -235,6 +235,10 @@ def _grid_from_rows(
     rows: list, start_row: int, start_col: int, name: str, info: _SheetInfo | None
 ) -> Grid:
     if info is not None:
+        # calamine trims trailing rows it sees as empty: formulas without value live there.
+        needed = max([*info.sums, *(r for r, _ in info.uncomputed)], default=-1) + 1 - start_row
+        if needed > len(rows) and needed - len(rows) < 10_000:
+            rows.extend([[] for _ in range(needed - len(rows))])
         for (r, c), text in info.errors.items():
             i, j = r - start_row, c - start_col
             if 0 <= i < len(rows) and 0 <= j < len(rows[i]):

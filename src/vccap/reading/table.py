@@ -258,6 +258,9 @@ def _read_grid(
     has_data = np.zeros(n_all, dtype=bool)
     for col in grid_cols:
         has_data |= ~col.empty()
+    formula_lines = set(grid.sums) | {line for line, _ in grid.uncomputed}
+    if formula_lines:
+        has_data |= np.isin(grid.lines, list(formula_lines))
     title_rows = np.flatnonzero(has_data[:header_row])
     if len(title_rows):
         lines = tuple(int(grid.lines[i]) for i in title_rows)
@@ -519,7 +522,7 @@ def _convert_dates(reader, f, column: DateColumn, uniq, empty, native, month_fir
     values, ambiguous = column.values(month_first)
     if native.any():
         values[native] = native_dates([uniq[i] for i in np.flatnonzero(native)])
-    ambiguous &= ~empty & ~native
+    ambiguous = ambiguous & ~empty & ~native
     bad = ~empty & np.isnat(values) & ~ambiguous
     values[empty] = np.datetime64("NaT")
     return values, [
