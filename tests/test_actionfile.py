@@ -205,3 +205,30 @@ def test_symbolic_link_to_outside_is_an_error(tmp_path):
     root = workspace(tmp_path)
     (root / "actions" / ACTION / "participants.csv").symlink_to(secret)
     assert "lien_symbolique" in problems(root)
+
+
+def test_a_key_written_twice_is_an_error_not_a_silent_overwrite(tmp_path):
+    p = problems(workspace(tmp_path, BASE + "date_debut: 2019-06-01\n"))["cle_double"]
+    assert p.line == 7 and p.value == "date_debut"
+
+
+def test_deep_nesting_is_a_message(tmp_path):
+    deep = "descriptif: " + "[" * 5000 + "]" * 5000 + "\n"
+    assert "yaml_invalide" in problems(workspace(tmp_path, BASE + deep))
+
+
+@pytest.mark.parametrize(
+    ("code", "rows", "text"),
+    [("lignes_masquees", (7, 8), "Participants : 2 lignes masquées dans le tableur (lignes 7 et 8) "
+      "ont été comptées."),
+     ("doublon_personne", (4,), "Participants : une même personne apparaît sur plusieurs lignes "
+      "(ligne 4)."),
+     ("nom_approchant", (), "Participants : le tableau a été lu dans un fichier dont le nom n'est "
+      "pas le nom attendu.")],
+)  # fmt: skip
+def test_reader_wording_has_no_file_name(code, rows, text):
+    from vccap.errors import InputError
+
+    warning = InputError("ws/actions/x/participants (1).csv", "…", code=code, rows=rows,
+                         severity="avertissement", table="participants")  # fmt: skip
+    assert reader_warning(warning) == text

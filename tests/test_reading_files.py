@@ -183,3 +183,9 @@ def test_a_ten_megabyte_cell_is_refused_fast(tmp_path):
     assert time.perf_counter() - start < 5
     assert codes(table.problems) == ["cellule_longue"]
     assert len(table.problems[0].value) < 300 and table.problems[0].line == 2
+
+
+def test_a_web_page_saved_as_a_spreadsheet_is_named(tmp_path):
+    table = read(tmp_path, "<html><body><table><tr><td>Nom</td></tr></table>", name="t.xls")
+    assert codes(table.problems) == ["fichier_illisible"]
+    assert "page web" in table.problems[0].expected

@@ -112,10 +112,13 @@ class Action:
 
     @property
     def debrief_path(self) -> Path | None:
+        """The debrief file; None when absent or when a link leads it out of the workspace."""
         if self.folder is None:
             return None
         path = self.folder / DEBRIEF_FILE
-        return path if path.exists() else None
+        if not path.exists() or not inside(path, self.folder.parent.parent):
+            return None
+        return path
 
 
 EXPECTED_DATE = "une date (2016-06-15, 15/06/2016 ou 15 juin 2016)"

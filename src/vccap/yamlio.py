@@ -155,8 +155,47 @@ def _read_yaml(path: Path, display: str, *, action: str | None = None) -> tuple[
     lines: Lines = {}
     texts: Lines = {}
     if node is not None:
-        _walk(node, (), lines, texts, set())
+        try:
+            _walk(node, (), lines, texts, set())
+        except RecursionError:
+            raise InputError(
+                display, "un YAML moins profondément imbriqué", code="yaml_invalide", action=action
+            ) from None
+        doubled = _doubled_key(node, set())
+        if doubled is not None:
+            key, line = doubled
+            raise InputError(
+                display,
+                f"une seule clé « {key} » à ce niveau (elle est écrite deux fois : la seconde "
+                "effacerait la première)",
+                line=line,
+                column=key,
+                value=key,
+                code="cle_double",
+                action=action,
+            )
     return data, lines, texts
+
+
+def _doubled_key(node: yaml.Node, seen: set[int]) -> tuple[str, int] | None:
+    """The first key written twice in one mapping, with its line, or None."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            keys: set[str] = set()
+            for key_node, value_node in current.value:
+                key = str(key_node.value)
+                if key in keys and key != "<<":
+                    return key, key_node.start_mark.line + 1
+                keys.add(key)
+                stack.append(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return None
 
 
 def _line_text(text: str, line: int | None) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,12 @@ _NEGATIVE_HINTS = ("non", "pas", "peut_etre", "ne_sait_pas", "nsp", "sans_avis",
 REFERENCE_NOUNS = {"territoires": "un territoire", "structures": "une structure"}
 DEFAULT_SCALE = (1.0, 4.0)
 SCALE_LEVELS = ("pas_satisfait", "peu_satisfait", "neutre", "satisfait", "tres_satisfait")
+#: The middle answer of a 5-level scale: a level of its own, « neutre » (not satisfied).
+NEUTRAL = "neutre"
+_NEUTRAL_WORDS = {
+    "neutre", "ni_satisfait_ni_insatisfait", "ni_satisfaite_ni_insatisfaite",
+    "moyennement_satisfait", "moyennement_satisfaite", "ni_l_un_ni_l_autre",
+}  # fmt: skip
 
 
 def text_of(value: object) -> str:
@@ -82,16 +89,27 @@ class Column:
     def take(self, rows: np.ndarray) -> Column:
         return Column(self.codes[rows], self.uniq)
 
-    @property
+    @cached_property
     def empty_u(self) -> np.ndarray:
-        return np.array([u == "" or u is None for u in self.uniq], dtype=bool)
+        empty = np.asarray(self.uniq == "", dtype=bool)
+        none = np.asarray(self.uniq == None, dtype=bool)  # noqa: E711 - elementwise
+        return empty | none
 
     def empty(self) -> np.ndarray:
         return self.empty_u[self.codes]
 
     def texts(self) -> np.ndarray:
         """The distinct values as text (native values written as a person would)."""
-        return np.array([u if isinstance(u, str) else text_of(u) for u in self.uniq], dtype=object)
+        return as_texts(self.uniq)
+
+
+def as_texts(uniq: np.ndarray) -> np.ndarray:
+    """Values as text; a column of text only is returned as it is (no per-cell work)."""
+    try:
+        "".join(uniq.tolist())
+        return uniq
+    except TypeError:
+        return np.array([u if isinstance(u, str) else text_of(u) for u in uniq], dtype=object)
 
 
 def fold_all(texts: np.ndarray) -> np.ndarray:
@@ -117,9 +135,11 @@ def convert_enum(
     scale: tuple[float, float] | None = None,
 ) -> tuple[np.ndarray, Issues, list[tuple[str, str, str]]]:  # fmt: skip
     """Canonical value per distinct text; satisfaction notes read on the declared scale."""
-    texts = np.array([u if isinstance(u, str) else text_of(u) for u in uniq], dtype=object)
+    texts = as_texts(uniq)
     folded = fold_all(texts)
     mapping = f.value_map()
+    if f.echelle:
+        mapping = {**mapping, **dict.fromkeys(_NEUTRAL_WORDS, NEUTRAL)}
     if f.echelle and "tres_insatisfait" in set(folded[present]):
         mapping = {**mapping, "insatisfait": "peu_satisfait", "insatisfaite": "peu_satisfait"}
     canon = np.array([mapping.get(k) for k in folded], dtype=object)
@@ -165,7 +185,7 @@ def convert_boolean(
     its blanks mean no. So is a column holding one single label (a form's checkbox option
     such as « Je souhaite être recontacté »), which is then said in a note.
     """
-    texts = np.array([u if isinstance(u, str) else text_of(u) for u in uniq], dtype=object)
+    texts = as_texts(uniq)
     folded = fold_all(texts)
     truthy = {fold(v) for v in f.true_values} or {"oui"}
     falsy = {fold(v) for v in f.false_values} or {"non"}
@@ -199,7 +219,7 @@ def convert_string(
     references: Mapping[str, Mapping[str, str]] | None,
 ) -> tuple[np.ndarray, Issues]:  # fmt: skip
     """Strings as typed (postal codes and departments repaired, references resolved)."""
-    out = np.array([u if isinstance(u, str) else text_of(u) for u in uniq], dtype=object)
+    out = as_texts(uniq).copy()
     issues: Issues = []
     if f.format == "code_postal":
         out = normalise_zip(out)

@@ -71,3 +71,7 @@ EXPECTED_TABLE_NAME = (
     "un nom de tableau reconnu : participants, contacts, satisfaction, suivi, evenements ou "
     "couts (.csv, .xlsx, .ods ou .xls)"
 )
+EXPECTED_WEB_PAGE = (
+    "un classeur ou un CSV : ce fichier est une page web (HTML ou XML) enregistrée sous un nom "
+    "de tableur ; ouvrez-le dans le tableur et enregistrez-le en .xlsx ou en .csv"
+)

@@ -11,7 +11,6 @@ from vccap.normalize import fold
 
 __all__ = ["total_rows", "duplicate_rows"]
 
-_TOTAL_HINT = re.compile(r"(?i)tota|somme|\bsum\b|cumul")
 _TOTAL_WORDS = {"total", "totaux", "sous_total", "soustotal", "total_general", "grand_total",
                 "somme", "sum", "cumul", "total_ttc", "total_ht", "totaux_generaux"}  # fmt: skip
 
@@ -22,16 +21,45 @@ def is_total_label(text: str) -> bool:
     return key in _TOTAL_WORDS or key.startswith(("total_", "sous_total_", "totaux_"))
 
 
+_TOTAL_START = re.compile(
+    r"\x00([^\w\x00]*(?:sous\W*total|grand\W*total|total|totaux|somme|sum|cumul)"
+    r"(?![^\W_])[^\x00]*)"
+)
+_TOTAL_WORDS_START = ("tota", "somme", "sum", "cumul")
+
+
+def _hits(values: np.ndarray) -> list[int]:
+    """Indexes of the cells that may label a total (a C-speed scan of the joined column)."""
+    try:
+        joined = "\x00".join(values.tolist())
+    except TypeError:  # native workbook values
+        joined = "\x00".join(v if isinstance(v, str) else "" for v in values.tolist())
+    lower = "\x00" + joined.lower()
+    if not any(word in lower for word in _TOTAL_WORDS_START):
+        return []
+    if len(lower) != len(joined) + 1:  # a rare letter whose lower case is longer
+        lower = "\x00" + joined
+    try:
+        lengths = np.fromiter(map(len, values.tolist()), dtype=np.int64, count=len(values))
+    except TypeError:
+        lengths = np.array([len(v) if isinstance(v, str) else 0 for v in values], dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    found = []
+    for m in _TOTAL_START.finditer(lower):
+        at = m.start(1) - 1
+        i = int(np.searchsorted(starts, at, side="right") - 1)
+        if is_total_label(str(values[i])):
+            found.append(i)
+    return found
+
+
 def total_rows(texts: list[np.ndarray]) -> np.ndarray:
     """Mask of the rows of which some cell labels a total (texts: text cells per column)."""
     n = len(texts[0]) if texts else 0
     mask = np.zeros(n, dtype=bool)
     for values in texts:
-        s = pd.Series(values, dtype=object)
-        hint = s.str.contains(_TOTAL_HINT, na=False).to_numpy(dtype=bool)
-        for i in np.flatnonzero(hint):
-            if is_total_label(str(values[i])):
-                mask[i] = True
+        for i in _hits(values):
+            mask[i] = True
     return mask
 
 
@@ -39,12 +67,15 @@ def duplicate_rows(columns: list[np.ndarray]) -> np.ndarray:
     """Mask of the rows identical (every cell) to an earlier row."""
     if not columns or not len(columns[0]):
         return np.zeros(0, dtype=bool)
-    # Filter on the most varied column first: only rows repeating it can repeat all.
-    widest = max(columns, key=lambda c: len(pd.unique(c)))
-    candidates = pd.Series(widest, dtype=object).duplicated(keep=False).to_numpy(dtype=bool)
-    out = np.zeros(len(widest), dtype=bool)
-    if not candidates.any():
-        return out
+    # Filter column by column: only rows repeating every column so far can repeat all.
+    candidates = np.ones(len(columns[0]), dtype=bool)
+    out = np.zeros(len(columns[0]), dtype=bool)
+    for values in columns:
+        idx = np.flatnonzero(candidates)
+        repeated = pd.Series(values[idx], dtype=object).duplicated(keep=False).to_numpy(dtype=bool)
+        candidates[idx[~repeated]] = False
+        if not candidates.any():
+            return out
     idx = np.flatnonzero(candidates)
     frame = pd.DataFrame({j: pd.Series(c[idx], dtype=object).astype(str)
                           for j, c in enumerate(columns)})  # fmt: skip
@@ -54,7 +85,6 @@ def duplicate_rows(columns: list[np.ndarray]) -> np.ndarray:
 
 def repeated_keys(values: np.ndarray) -> np.ndarray:
     """Mask of the rows whose non-empty key (case-insensitive) appeared on an earlier row."""
-    s = pd.Series(values, dtype=object)
-    key = s.where(s.notna() & (s.astype(str).str.strip() != ""))
-    key = key.astype("string").str.strip().str.casefold()
-    return (key.notna() & key.duplicated(keep="first")).to_numpy(dtype=bool)
+    key = pd.Series(values, dtype=object).str.strip().str.lower()
+    filled = key.notna() & (key != "")
+    return (filled & key.duplicated(keep="first")).to_numpy(dtype=bool)

@@ -32,7 +32,7 @@ DENSE_LIMIT = 2_000_000
 #: Cells a sparse reading may keep; beyond, the sheet is refused.
 SPARSE_LIMIT = 5_000_000
 #: Bytes of XML read from one sheet (a zip bomb stops here).
-XML_LIMIT = 300_000_000
+XML_LIMIT = 100_000_000
 _SUM = re.compile(r"^\s*(?:of:)?=?\s*(?:SUM|SUBTOTAL|AGGREGATE|SOMME|SOUS\.TOTAL)\s*\(", re.I)
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")

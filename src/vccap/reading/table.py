@@ -36,6 +36,7 @@ from vccap.reading.expected import (
     EXPECTED_NUMBER,
     EXPECTED_REQUIRED,
     EXPECTED_TEXT_FILE,
+    EXPECTED_WEB_PAGE,
 )
 from vccap.reading.grid import MAX_CELL, Grid, Unreadable
 from vccap.reading.headers import choose_header
@@ -50,6 +51,8 @@ __all__ = ["RawTable", "ReadOptions", "read_table"]
 #: Fields holding an amount of money (more than two decimals is a problem).
 _AMOUNT_FIELDS = {("couts", "montant")}
 _PERSON_KEYS = {"participants": "courriel", "contacts": "courriel"}
+#: Fields whose cells never label a total line (not looked at, for speed).
+_NOT_LABELS = {"courriel", "telephone", "code_postal", "date", "suite_souhaitee", "souhait_suite"}
 #: Titles of the timestamp or id column that forms add (identical rows then are repeats).
 _STAMP_HEADERS = {
     "horodateur", "horodatage", "timestamp", "date_de_soumission", "submission_time",
@@ -130,6 +133,9 @@ def _grids(data: bytes) -> list[Grid]:
         raise Unreadable("fichier_vide", EXPECTED_EMPTY_FILE)
     if is_workbook(data):
         return read_workbook_grids(data)
+    head = data[:2048].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        raise Unreadable("fichier_illisible", EXPECTED_WEB_PAGE)
     return [read_text_grid(data)]
 
 
@@ -272,7 +278,12 @@ def _read_grid(
     rows = rows[rows > header_row]
 
     # Rows that are not records: total lines (a label or a SUM formula) are left out.
-    texts = [col.texts()[col.codes[rows]] for col in grid_cols]
+    by_position = {j: name for j, name in mapping.items()}
+    texts = [
+        col.texts()[col.codes[rows]]
+        for j, col in enumerate(grid_cols)
+        if by_position.get(j) not in _NOT_LABELS
+    ]
     total = total_rows(texts)
     if grid.sums:
         total |= np.isin(grid.lines[rows], list(grid.sums))
@@ -369,8 +380,8 @@ def _check_cells(reader, grid, data_cols, lines, headers, positions, mapping, co
             if j in by_position:
                 data_cols[j] = data_cols[j]  # the cell stays empty; its error says why
     for j, col in data_cols.items():
-        longest = max((len(u) for u in col.uniq if isinstance(u, str)), default=0)
-        if longest <= MAX_CELL:
+        texts = C.as_texts(col.uniq)
+        if max(map(len, texts.tolist()), default=0) <= MAX_CELL:
             continue
         too_long = np.array([isinstance(u, str) and len(u) > MAX_CELL for u in col.uniq])
         hit = too_long[col.codes]
@@ -418,7 +429,10 @@ def _convert(reader, grid, data_cols, lines, headers, positions, references):
         empty_u = col.empty_u
         present = np.zeros(len(uniq), dtype=bool)
         present[col.codes] = True
-        native = np.array([not isinstance(u, str) and u is not None for u in uniq], dtype=bool)
+        if grid.native:
+            native = np.array([not isinstance(u, str) and u is not None for u in uniq], dtype=bool)
+        else:
+            native = np.zeros(len(uniq), dtype=bool)
         notes: list[tuple[str, str, str]] = []
         if f.enum:
             scale = reader.options.scales.get(f.name)
@@ -550,7 +564,7 @@ def _far_dates(reader, f, values_u, col, lines, written, j):
 def _check_duplicates(reader, data_cols, lines, headers, positions):
     if not len(lines):
         return
-    cols = [np.asarray(c.uniq[c.codes], dtype=object) for c in data_cols.values()]
+    cols = [np.asarray(C.as_texts(c.uniq)[c.codes], dtype=object) for c in data_cols.values()]
     same = duplicate_rows(cols)
     if same.any():
         found = tuple(int(x) for x in lines[same])

@@ -64,21 +64,28 @@ def _eight_bit(data: bytes) -> tuple[str, str]:
                 candidates.append(match.encoding)
     except Exception:  # noqa: BLE001 - the detector is advisory
         pass
-    scored: list[tuple[int, int, str, str]] = []
+    scored: list[tuple[int, int, str]] = []
     for rank, encoding in enumerate(candidates):
         try:
-            text = data.decode(encoding)
+            sample = data[:_SAMPLE].decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-        bad, _ = _suspicion(text)
-        scored.append((bad, rank, encoding, text))
-    if not scored:
-        raise Unreadable("encodage", EXPECTED_ENCODING)
+        bad, _ = _suspicion(sample)
+        scored.append((bad, rank, encoding))
     scored.sort()
-    bad, _, encoding, text = scored[0]
+    text = None
+    while scored:
+        try:  # every byte must exist in the encoding, not only those of the sample
+            text = data.decode(scored[0][2])
+            break
+        except UnicodeDecodeError:
+            scored.pop(0)
+    if text is None:
+        raise Unreadable("encodage", EXPECTED_ENCODING)
+    bad, _, encoding = scored[0]
     runner_up = scored[1][0] if len(scored) > 1 else None
     if bad and (runner_up is None or bad * 5 > runner_up):
-        mac = any(e == "mac_roman" for _, _, e, _ in scored[:2])
+        mac = any(e == "mac_roman" for _, _, e in scored[:2])
         raise Unreadable("encodage", EXPECTED_MAC if mac else EXPECTED_ENCODING)
     return text, encoding
 
@@ -206,6 +213,8 @@ def _check_swallowed(columns: list[np.ndarray], sep: str) -> None:
     """An unclosed quote closed by a later one swallows lines: refuse such a cell."""
     needed = max(1, (len(columns) - 1) // 2)
     for values in columns:
+        if "\n" not in "\x00".join(values.tolist()):
+            continue
         multi = pd.Series(values, dtype=object).str.contains("\n", regex=False, na=False)
         for i in np.flatnonzero(multi.to_numpy()):
             inner = str(values[i]).splitlines()[1:]
