@@ -64,6 +64,7 @@ class Column:
 
     codes: np.ndarray
     uniq: np.ndarray
+    identity: bool = False  # one distinct value per row (not factorised)
 
     @classmethod
     def of(cls, values: np.ndarray) -> Column:
@@ -84,10 +85,10 @@ class Column:
         except AttributeError:  # native workbook values, missing cells of short rows
             uniq[:-1] = [text_of(v) for v in cells]
         uniq[-1] = ""
-        return cls(np.arange(len(cells)), uniq)
+        return cls(np.arange(len(cells)), uniq, identity=True)
 
     def take(self, rows: np.ndarray) -> Column:
-        return Column(self.codes[rows], self.uniq)
+        return Column(self.codes[rows], self.uniq, self.identity)
 
     @cached_property
     def empty_u(self) -> np.ndarray:

@@ -392,7 +392,7 @@ def _check_cells(reader, grid, data_cols, lines, headers, positions, mapping, co
             reader.add(expected, "cellule_longue", int(lines[i]), written, value, position=j)
         uniq = col.uniq.copy()
         uniq[too_long] = ""
-        data_cols[j] = C.Column(col.codes, uniq)
+        data_cols[j] = C.Column(col.codes, uniq, col.identity)
 
 
 def _number_columns(data_cols, headers, positions, schema):
@@ -564,8 +564,12 @@ def _far_dates(reader, f, values_u, col, lines, written, j):
 def _check_duplicates(reader, data_cols, lines, headers, positions):
     if not len(lines):
         return
-    cols = [np.asarray(C.as_texts(c.uniq)[c.codes], dtype=object) for c in data_cols.values()]
-    same = duplicate_rows(cols)
+    # Most discriminating first (a person's e-mail or phone), so most tables stop at once.
+    first = [positions[k] for k in ("courriel", "telephone") if k in positions]
+    rest = sorted((j for j in data_cols if j not in first),
+                  key=lambda j: (data_cols[j].identity, -len(data_cols[j].uniq)))  # fmt: skip
+    ordered = [data_cols[j] for j in first + rest]
+    same = duplicate_rows([c.uniq[c.codes] if c.identity else c.codes for c in ordered])
     if same.any():
         found = tuple(int(x) for x in lines[same])
         reader.add("ligne(s) identique(s) à une ligne précédente (réponse envoyée deux fois ?), "

@@ -123,7 +123,9 @@ def decode(data: bytes) -> tuple[str, str]:
     sample = text[:65536]
     if "\x00" in sample or len(_CONTROL.findall(sample)) > len(sample) // 200:
         raise Unreadable("fichier_illisible", EXPECTED_TEXT_FILE)
-    return unicodedata.normalize("NFC", text) if not text.isascii() else text, encoding
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text, encoding
 
 
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
@@ -175,7 +177,7 @@ def read_text_grid(data: bytes) -> Grid:
     if not text or text.isspace():
         raise Unreadable("fichier_vide", EXPECTED_EMPTY_FILE)
     sep = hint.group(1) if hint else sniff_separator(text)
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = _first_line(text)
     if first.count(sep) >= MAX_COLUMNS:
         raise Unreadable(
             "trop_de_colonnes",
@@ -199,8 +201,22 @@ def read_text_grid(data: bytes) -> Grid:
             _raise_unclosed(str(again), offset)
             raise Unreadable("fichier_illisible", EXPECTED_TEXT_FILE) from None
     columns = [df[c].to_numpy(dtype=object) for c in df.columns]
-    _check_swallowed(columns, sep)
+    if '"' in text:
+        _check_swallowed(columns, sep)
     return Grid(columns, np.arange(1, len(df) + 1))
+
+
+def _first_line(text: str) -> str:
+    """The first non-blank line (without splitting the whole text)."""
+    start = 0
+    while start < len(text):
+        ends = [i for i in (text.find("\n", start), text.find("\r", start)) if i >= 0]
+        end = min(ends) if ends else len(text)
+        line = text[start:end]
+        if line.strip():
+            return line
+        start = end + 1
+    return ""
 
 
 def _raise_unclosed(message: str, offset: int) -> None:
