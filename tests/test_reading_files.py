@@ -189,3 +189,11 @@ def test_a_web_page_saved_as_a_spreadsheet_is_named(tmp_path):
     table = read(tmp_path, "<html><body><table><tr><td>Nom</td></tr></table>", name="t.xls")
     assert codes(table.problems) == ["fichier_illisible"]
     assert "page web" in table.problems[0].expected
+
+
+def test_a_title_line_above_a_csv_table(tmp_path):
+    content = "Liste des participants du 14 mai 2019\n\nNom;Profil;Commune\nA;élu;Dole\nB;élu;Gex\n"
+    table = read(tmp_path, content, "participants", references=None)
+    assert table.ok, table.problems
+    assert table.df["_ligne"].tolist() == [4, 5]
+    assert [p.code for p in table.notices] == ["lignes_titre"]

@@ -361,3 +361,17 @@ def test_a_far_cell_is_bounded(tmp_path, cell, readable):
             ("obligatoire", 1048576),
         ]
         assert "(XFD)" in table.problems[0].expected
+
+
+def test_password_protected_ods(tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr(
+            "META-INF/manifest.xml",
+            "<manifest:manifest><manifest:file-entry><manifest:"
+            'encryption-data manifest:checksum="x"/></manifest:file-entry></manifest:manifest>',
+        )
+        z.writestr("content.xml", b"\x8f\x00 chiffr\xe9")  # fmt: skip
+    table = read_table(write(tmp_path, buffer.getvalue(), "t.ods"), "participants")
+    assert codes(table.problems) == ["mot_de_passe"]

@@ -84,7 +84,8 @@ def format_problems(
     return lines
 
 
-def _lines_text(rows: tuple[int, ...] | list[int], line: int | None) -> str:
+def lines_text(rows: tuple[int, ...] | list[int], line: int | None = None) -> str:
+    """« ligne 7 », « lignes 7 et 8 », « lignes 3, 5, 9… » (at most eight numbers shown)."""
     numbers = sorted(set(rows)) or ([line] if line is not None else [])
     if not numbers:
         return ""
@@ -133,7 +134,7 @@ def reader_warning(problem: InputError) -> str:
     several = count > 1
     text = template.format(
         n=f"{count} lignes" if several else "une ligne",
-        lines=_lines_text(problem.rows, problem.line) or "ligne inconnue",
+        lines=lines_text(problem.rows, problem.line) or "ligne inconnue",
         verb="ont été" if several else "a été",
         s="s" if several else "",
     )

@@ -312,6 +312,10 @@ def read_workbook_grids(data: bytes) -> list[Grid]:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())
+                if "META-INF/manifest.xml" in names and b"encryption-data" in _read_member(
+                    archive, "META-INF/manifest.xml"
+                ):
+                    raise Unreadable("mot_de_passe", EXPECTED_PASSWORD)
                 if "content.xml" in names:
                     infos = _ods_sheets(archive)
                 elif "xl/workbook.xml" in names:

@@ -20,37 +20,35 @@ import numpy as np
 import pandas as pd
 
 from vccap.errors import AVERTISSEMENT, ERREUR, INFORMATION, InputError
+from vccap.messages import lines_text
 from vccap.normalize import fold
 from vccap.reading import columns as C
-from vccap.reading.dates import DateColumn, native_dates
+from vccap.reading.checks import (
+    check_cells,
+    check_duplicates,
+    check_lookalikes,
+    convert_dates,
+    convert_numbers,
+    far_dates,
+    number_columns,
+)
+from vccap.reading.dates import DateColumn
 from vccap.reading.expected import (
-    EXPECTED_AMBIGUOUS_DATE,
-    EXPECTED_AMBIGUOUS_NUMBER,
-    EXPECTED_AMOUNT_DECIMALS,
-    EXPECTED_DATE,
     EXPECTED_EMPTY_FILE,
-    EXPECTED_FORMULA,
-    EXPECTED_INTEGER,
-    EXPECTED_LONG_CELL,
     EXPECTED_NO_COLUMN,
-    EXPECTED_NUMBER,
     EXPECTED_REQUIRED,
     EXPECTED_TEXT_FILE,
     EXPECTED_WEB_PAGE,
 )
-from vccap.reading.grid import MAX_CELL, Grid, Unreadable
+from vccap.reading.grid import Grid, Unreadable
 from vccap.reading.headers import choose_header
-from vccap.reading.numbers import NumberColumn, decide
-from vccap.reading.rows import duplicate_rows, repeated_keys, total_rows
+from vccap.reading.rows import total_rows
 from vccap.reading.spreadsheet import column_letter, is_workbook, read_workbook_grids
 from vccap.reading.textfile import read_text_grid
-from vccap.schemas import Field, load_schema
+from vccap.schemas import load_schema
 
 __all__ = ["RawTable", "ReadOptions", "read_table"]
 
-#: Fields holding an amount of money (more than two decimals is a problem).
-_AMOUNT_FIELDS = {("couts", "montant")}
-_PERSON_KEYS = {"participants": "courriel", "contacts": "courriel"}
 #: Fields whose cells never label a total line (not looked at, for speed).
 _NOT_LABELS = {"courriel", "telephone", "code_postal", "date", "suite_souhaitee", "souhait_suite"}
 #: Titles of the timestamp or id column that forms add (identical rows then are repeats).
@@ -59,8 +57,6 @@ _STAMP_HEADERS = {
     "submitted_at", "heure_de_debut", "heure_de_fin", "start", "end", "start_time",
     "completion_time", "date_et_heure", "id", "uuid", "identifiant", "numero", "n",
 }  # fmt: skip
-#: How far from the action's dates a table's date may lie before it is flagged (days).
-_BEFORE, _AFTER = 365, {"suivi": 5 * 365}
 
 
 @dataclass(frozen=True)
@@ -153,14 +149,14 @@ class _Reader:
 
     def add(self, expected: str, code: str, line: int | None = None, column: str | None = None,
             value: object = None, *, severity: str = ERREUR, position: int = -1,
-            rows: tuple[int, ...] = ()) -> None:  # fmt: skip
+            rows: tuple[int, ...] = (), sheet: str | None | bool = True) -> None:  # fmt: skip
         shown = None if value is None else (value if isinstance(value, str) else C.text_of(value))
         if shown is not None and len(shown) > 200:
             shown = shown[:200] + "…"
         problem = InputError(
             file=self.shown, expected=expected, line=line, column=column, value=shown,
             code=code, action=self.action, severity=severity, table=self.kind,
-            rows=tuple(int(r) for r in rows), sheet=self.sheet,
+            rows=tuple(int(r) for r in rows), sheet=self.sheet if sheet is True else sheet,
         )  # fmt: skip
         self.found.append((line if line is not None else 0, position, problem))
 
@@ -219,7 +215,7 @@ def read_table(
             if other is not grid and any(len(c) for c in other.columns):
                 reader.add(f"feuille « {other.sheet} » laissée de côté (le tableau est lu sur "
                            f"la feuille « {grid.sheet} »)", "feuille_ignoree",
-                           value=other.sheet, severity=INFORMATION)  # fmt: skip
+                           value=other.sheet, severity=INFORMATION, sheet=None)  # fmt: skip
     if grid.sheet_hidden:
         reader.add("le tableau a été lu sur une feuille masquée du classeur",
                    "feuille_masquee", value=grid.sheet, severity=AVERTISSEMENT)  # fmt: skip
@@ -302,7 +298,9 @@ def _read_grid(
     if grid.hidden:
         hidden = tuple(int(x) for x in lines[np.isin(lines, list(grid.hidden))])
         if hidden:
-            reader.add("ligne(s) masquée(s) dans le tableur, comptée(s) comme les autres : "
+            several = "s" if len(hidden) > 1 else ""
+            reader.add(f"{len(hidden)} ligne{several} masquée{several} dans le tableur "
+                       f"({lines_text(hidden)}), comptée{several} comme les autres : "
                        "supprimez-les si elles ne doivent pas compter", "lignes_masquees",
                        hidden[0], severity=AVERTISSEMENT, rows=hidden)  # fmt: skip
 
@@ -323,10 +321,11 @@ def _read_grid(
                            f.title, "", position=-1)  # fmt: skip
     for written in ignored:
         reader.add("colonne ignorée : son titre n'est le nom d'aucun champ de la table "
-                   f"« {kind} »", "colonne_ignoree", header_line, written, written,
+                   f"« {kind} » (pour la lire, déclarez-la dans correspondances.yml)",
+                   "colonne_ignoree", header_line, written, written,
                    severity=INFORMATION)  # fmt: skip
-    _check_lookalikes(reader, schema, columns, mapping, headers, header_row, header_line, rows)
-    _check_cells(reader, grid, data_cols, lines, headers, positions, mapping, columns, header_row)
+    check_lookalikes(reader, schema, columns, mapping, headers, header_row, header_line, rows)
+    check_cells(reader, grid, data_cols, lines, headers, positions, mapping, columns, header_row)
 
     converted = _convert(reader, grid, data_cols, lines, headers, positions, references)
     converted["_ligne"] = pd.Series(pd.array(lines, dtype="Int64"))
@@ -340,75 +339,16 @@ def _read_grid(
         fold(w) in _STAMP_HEADERS for w in ignored
     )
     if identity:
-        _check_duplicates(reader, data_cols, lines, headers, positions)
+        check_duplicates(reader, data_cols, lines, headers, positions)
     errors, warnings, notices = reader.split()
     return RawTable(kind=kind, path=path, display=reader.shown, df=df, problems=errors,
                     headers=headers, ignored=ignored, warnings=warnings, notices=notices,
                     sheet=reader.sheet)  # fmt: skip
 
 
-def _check_lookalikes(reader, schema, columns, mapping, headers, header_row, header_line, rows):
-    """An ignored column whose values are all in a missing field's vocabulary is a warning."""
-    missing = [f for f in schema.fields if f.enum and f.name not in headers]
-    if not missing:
-        return
-    for j, values in enumerate(columns):
-        written = C.text_of(values[header_row])
-        if j in mapping or not written:
-            continue
-        cells = {fold(C.text_of(v)) for v in values[rows][:500]} - {""}
-        if not cells:
-            continue
-        for f in missing:
-            known = f.value_map()
-            if cells <= set(known):
-                reader.add(f"colonne non reconnue dont les valeurs sont celles de « {f.title} » : "
-                           f"renommez-la « {f.title} » ou déclarez-la dans correspondances.yml",
-                           "colonne_semblable", header_line, written, written,
-                           severity=AVERTISSEMENT, position=j)  # fmt: skip
-                break
-
-
-def _check_cells(reader, grid, data_cols, lines, headers, positions, mapping, columns, header_row):
-    """Formulas never computed and cells longer than a spreadsheet allows."""
-    by_position = {j: name for name, j in positions.items()}
-    for line, j in sorted(grid.uncomputed):
-        if line in set(lines.tolist()) and j < len(columns):
-            written = C.text_of(columns[j][header_row])
-            reader.add(EXPECTED_FORMULA, "formule", line, written or column_letter(j), "",
-                       position=j)  # fmt: skip
-            if j in by_position:
-                data_cols[j] = data_cols[j]  # the cell stays empty; its error says why
-    for j, col in data_cols.items():
-        texts = C.as_texts(col.uniq)
-        if max(map(len, texts.tolist()), default=0) <= MAX_CELL:
-            continue
-        too_long = np.array([isinstance(u, str) and len(u) > MAX_CELL for u in col.uniq])
-        hit = too_long[col.codes]
-        written = C.text_of(columns[j][header_row])
-        for i in np.flatnonzero(hit)[:5]:
-            value = col.uniq[col.codes[i]]
-            expected = EXPECTED_LONG_CELL.format(limit=MAX_CELL, count=len(value))
-            reader.add(expected, "cellule_longue", int(lines[i]), written, value, position=j)
-        uniq = col.uniq.copy()
-        uniq[too_long] = ""
-        data_cols[j] = C.Column(col.codes, uniq, col.identity)
-
-
-def _number_columns(data_cols, headers, positions, schema):
-    out = {}
-    for name in headers:
-        f = schema.field(name)
-        if f.type in ("number", "integer"):
-            col = data_cols[positions[name]]
-            texts = np.array([u if isinstance(u, str) else "" for u in col.uniq], dtype=object)
-            out[name] = NumberColumn(texts)
-    return out
-
-
 def _convert(reader, grid, data_cols, lines, headers, positions, references):
     schema, kind = reader.schema, reader.kind
-    numbers = _number_columns(data_cols, headers, positions, schema)
+    numbers = number_columns(data_cols, headers, positions, schema)
     file_evidence: set[str] = set().union(*(c.evidence for c in numbers.values()))
     dates = {}
     for name in headers:
@@ -440,10 +380,10 @@ def _convert(reader, grid, data_cols, lines, headers, positions, references):
         elif f.type == "boolean":
             out_u, issues, notes = C.convert_boolean(f, uniq, empty_u, present)
         elif f.type == "date":
-            out_u, issues = _convert_dates(reader, f, dates[f.name], uniq, empty_u, native,
+            out_u, issues = convert_dates(reader, f, dates[f.name], uniq, empty_u, native,
                                            month_first_hint)  # fmt: skip
         elif f.type in ("number", "integer"):
-            out_u, issues = _convert_numbers(kind, f, numbers[f.name], uniq, empty_u, native,
+            out_u, issues = convert_numbers(kind, f, numbers[f.name], uniq, empty_u, native,
                                              file_evidence)  # fmt: skip
         else:
             out_u, issues = C.convert_string(f, uniq, empty_u, references)
@@ -462,7 +402,7 @@ def _convert(reader, grid, data_cols, lines, headers, positions, references):
         for code, expected, value in notes:
             reader.add(expected, code, None, written, value, severity=INFORMATION, position=j)
         if f.type == "date" and reader.options.period is not None:
-            _far_dates(reader, f, out_u, col, lines, written, j)
+            far_dates(reader, f, out_u, col, lines, written, j)
         out[f.name] = C.series_for(f, out_u[col.codes])
         if f.format == "code_postal":
             zips = out_u
@@ -471,116 +411,3 @@ def _convert(reader, grid, data_cols, lines, headers, positions, references):
                  for z in zips], dtype=object)  # fmt: skip
             out["departement"] = pd.Series(departement_u[col.codes], dtype="str")
     return out
-
-
-def _convert_numbers(kind, f: Field, column: NumberColumn, uniq, empty, native, file_evidence):
-    decimal = decide(column.evidence, file_evidence)
-    values, ambiguous, decimals = column.values(decimal)
-    for i in np.flatnonzero(native):
-        v = uniq[i]
-        values[i] = float(v) if isinstance(v, float | int) and not isinstance(v, bool) else np.nan
-        ambiguous[i] = False
-        decimals[i] = 0
-    issues = []
-    amb = ambiguous & ~empty
-    if amb.any():
-        for i in np.flatnonzero(amb):
-            issues.append((_only(i, len(uniq)), "nombre_ambigu", _ambiguous_text(str(uniq[i]))))
-    bad = ~empty & np.isnan(values) & ~amb
-    if f.type == "integer":
-        with np.errstate(invalid="ignore"):
-            integral = (values == np.floor(values)) & (np.abs(values) < 2**53)
-        bad = ~empty & ~integral & ~amb
-        values[bad] = np.nan
-        issues.append((bad, "entier", EXPECTED_INTEGER))
-    else:
-        issues.append((bad, "nombre", EXPECTED_NUMBER))
-    if (kind, f.name) in _AMOUNT_FIELDS:
-        many = ~empty & ~bad & ~amb & (decimals > 2)
-        issues.append((many, "decimales", EXPECTED_AMOUNT_DECIMALS))
-        values[many] = np.nan
-    if f.minimum is not None:
-        with np.errstate(invalid="ignore"):
-            below = values < f.minimum
-        minimum = f"{f.minimum:g}".replace(".", ",")
-        issues.append((below, "minimum", f"un nombre supérieur ou égal à {minimum}"))
-        values[below] = np.nan
-    values[empty] = np.nan
-    return values, issues
-
-
-def _only(i: int, n: int) -> np.ndarray:
-    mask = np.zeros(n, dtype=bool)
-    mask[i] = True
-    return mask
-
-
-def _ambiguous_text(value: str) -> str:
-    clean = value.replace(" ", "").replace("\u00a0", "").replace("€", "")
-    sep = "." if "." in clean else ","
-    thousands = clean.replace(sep, "")
-    decimal = clean.replace(sep, ".")
-    return EXPECTED_AMBIGUOUS_NUMBER.format(
-        value=value,
-        thousands=f"{int(thousands):,}".replace(",", "\u202f"),
-        decimal=decimal.replace(".", ","),
-        thousands_plain=thousands,
-        decimal_fr=decimal.replace(".", ","),
-    )
-
-
-def _convert_dates(reader, f, column: DateColumn, uniq, empty, native, month_first_hint):
-    month_first = None
-    if not column.day_first and not column.month_first and month_first_hint:
-        month_first = True
-    values, ambiguous = column.values(month_first)
-    if native.any():
-        values[native] = native_dates([uniq[i] for i in np.flatnonzero(native)])
-    ambiguous = ambiguous & ~empty & ~native
-    bad = ~empty & np.isnat(values) & ~ambiguous
-    values[empty] = np.datetime64("NaT")
-    return values, [
-        (ambiguous, "date_ambigue", EXPECTED_AMBIGUOUS_DATE),
-        (bad, "date", EXPECTED_DATE),
-    ]
-
-
-def _far_dates(reader, f, values_u, col, lines, written, j):
-    start, end = reader.options.period
-    low = np.datetime64(start - dt.timedelta(days=_BEFORE), "ns")
-    high = np.datetime64(end + dt.timedelta(days=_AFTER.get(reader.kind, 2 * 365)), "ns")
-    with np.errstate(invalid="ignore"):
-        far_u = ~np.isnat(values_u) & ((values_u < low) | (values_u > high))
-    if not far_u.any():
-        return
-    period = f"du {start.strftime('%d/%m/%Y')} au {end.strftime('%d/%m/%Y')}"
-    for i in np.flatnonzero(far_u[col.codes])[:20]:
-        reader.add(f"une date proche de celles de l'action ({period}) : cette date en est très "
-                   "éloignée (faute de frappe ?)", "date_eloignee", int(lines[i]), written,
-                   col.uniq[col.codes[i]], severity=AVERTISSEMENT, position=j,
-                   rows=(int(lines[i]),))  # fmt: skip
-
-
-def _check_duplicates(reader, data_cols, lines, headers, positions):
-    if not len(lines):
-        return
-    # Most discriminating first (a person's e-mail or phone), so most tables stop at once.
-    first = [positions[k] for k in ("courriel", "telephone") if k in positions]
-    rest = sorted((j for j in data_cols if j not in first),
-                  key=lambda j: (data_cols[j].identity, -len(data_cols[j].uniq)))  # fmt: skip
-    ordered = [data_cols[j] for j in first + rest]
-    same = duplicate_rows([c.uniq[c.codes] if c.identity else c.codes for c in ordered])
-    if same.any():
-        found = tuple(int(x) for x in lines[same])
-        reader.add("ligne(s) identique(s) à une ligne précédente (réponse envoyée deux fois ?), "
-                   "comptée(s) comme les autres : supprimez les doublons s'il y en a",
-                   "doublon_ligne", found[0], severity=AVERTISSEMENT, rows=found)  # fmt: skip
-    key = _PERSON_KEYS.get(reader.kind)
-    if key and key in headers:
-        col = data_cols[positions[key]]
-        again = repeated_keys(np.asarray(col.uniq[col.codes], dtype=object)) & ~same
-        if again.any():
-            found = tuple(int(x) for x in lines[again])
-            reader.add("même personne (même courriel) que sur une ligne précédente, comptée "
-                       "deux fois : vérifiez s'il s'agit d'un doublon", "doublon_personne",
-                       found[0], headers[key], severity=AVERTISSEMENT, rows=found)  # fmt: skip

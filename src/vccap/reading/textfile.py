@@ -135,20 +135,21 @@ _SEPARATORS = (";", "\t", ",", "|")
 def sniff_separator(text: str) -> str:
     """The separator of a text table, ignoring separators inside quoted fields.
 
-    The separator is the one found on the header line whose count is the same on the
-    most following lines (ties: ``;`` then tab, ``,`` and ``|``); ``,`` when none.
+    For each candidate, the most frequent non-zero count per line among the first lines
+    (a title line above the table has none); the separator is the one found the same number
+    of times on the most lines, then the most times (ties: ``;``, tab, ``,``, ``|``);
+    ``,`` when none is found.
     """
     sample = _QUOTED.sub("", text[:65536])
     lines = [line for line in sample.splitlines() if line.strip()][:30]
-    if not lines:
-        return ","
-    best, best_key = ",", (-1.0, 0)
+    best, best_key = ",", (0, 0)
     for sep in _SEPARATORS:
-        header = lines[0].count(sep)
-        if not header:
+        counts = [line.count(sep) for line in lines]
+        found = [c for c in counts if c]
+        if not found:
             continue
-        same = sum(1 for line in lines[1:] if line.count(sep) == header)
-        key = (same / max(len(lines) - 1, 1), header)
+        common = max(set(found), key=lambda c: (found.count(c), c))
+        key = (found.count(common), common)
         if key > best_key:
             best, best_key = sep, key
     return best
