@@ -232,3 +232,22 @@ def test_reader_wording_has_no_file_name(code, rows, text):
     warning = InputError("ws/actions/x/participants (1).csv", "…", code=code, rows=rows,
                          severity="avertissement", table="participants")  # fmt: skip
     assert reader_warning(warning) == text
+
+
+def test_workspace_files_linked_from_outside_are_problems(tmp_path):
+    root = workspace(tmp_path)
+    outside = tmp_path / "autre.csv"
+    outside.write_text("id,nom,milieu\nhaut-doubs,Haut-Doubs,rural\nmorvan,Morvan,rural\n")
+    (root / "territoires.csv").unlink()
+    (root / "territoires.csv").symlink_to(outside)
+    assert "lien_symbolique" in problems(root)
+
+
+def test_a_debrief_linked_from_outside_is_never_read(tmp_path):
+    notes = tmp_path / "notes.md"
+    notes.write_text("## Ce qui a fonctionné\nSECRET\n")
+    root = workspace(tmp_path)
+    (root / "actions" / ACTION / "retour_experience.md").symlink_to(notes)
+    ws = load_workspace(root)
+    assert ws.debrief(ACTION) is None
+    assert "lien_symbolique" in {p.code for p in ws.problems_of(ACTION)}

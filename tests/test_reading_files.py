@@ -22,7 +22,8 @@ PEOPLE = "Nom;Prénom;Profil;Commune\nDupré;Hélène;élue;Besançon\nGarçon;N
     [("participants (1).csv", "participants"), ("Participants - Feuille 1.csv", "participants"),
      ("liste participants 19-05-2016.csv", "participants"), ("Contacts_export(2).CSV", "contacts"),
      ("satisfaction - copie.xlsx", "satisfaction"), ("Copie de couts.xlsx", "couts"),
-     ("Liste d'émargement.ods", "participants"), ("evenements_2019.xls", "evenements")],
+     ("Liste d'émargement.ods", "participants"), ("evenements_2019.xls", "evenements"),
+     ("Satisfaction des participants.xlsx", "satisfaction"), ("Suivi des contacts.csv", "suivi")],
 )  # fmt: skip
 def test_near_miss_names_are_read_with_a_warning(tmp_path, name, kind):
     (tmp_path / name).write_text("x")

@@ -470,6 +470,7 @@ def load_workspace(path: str | Path) -> Workspace:
         raise WorkspaceNotFound(root, "sans_demarche")
     root = root.resolve()
     ws = Workspace(root)
+    _check_links(ws)
     _load_demarche(ws)
     _load_territoires(ws)
     _load_structures(ws)
@@ -477,6 +478,20 @@ def load_workspace(path: str | Path) -> Workspace:
     _load_correspondances(ws)
     _load_actions(ws)
     return ws
+
+
+def _check_links(ws: Workspace) -> None:
+    """Files of the workspace that a symbolic link leads outside it are problems."""
+    from vccap.reading.files import inside
+
+    names = ("demarche.yml", "territoires.csv", "structures.csv", "types_action.yml")
+    for path in [ws.root / n for n in names] + [
+        ws.root / "correspondances.yml",
+        ws.root / "actions",
+    ]:
+        if path.is_symlink() and not inside(path, ws.root):
+            ws._problem(path, "un fichier de l'espace de travail (ce lien symbolique mène hors "
+                        "de l'espace et n'est pas suivi)", code="lien_symbolique")  # fmt: skip
 
 
 def _load_correspondances(ws: Workspace) -> None:

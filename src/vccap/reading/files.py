@@ -41,6 +41,9 @@ _KIND_WORDS = {
 }
 
 
+_OF = {"de", "des", "du", "d"}
+
+
 def _is_junk(name: str) -> bool:
     lower = name.lower()
     return (
@@ -60,9 +63,15 @@ def table_kind_of(stem: str) -> tuple[str | None, bool, list[str]]:
     key = fold(stem)
     if key in TABLE_KINDS:
         return key, True, [key]
-    named = sorted({_KIND_WORDS[w] for w in key.split("_") if w in _KIND_WORDS})
+    words = key.split("_")
+    found = [(i, _KIND_WORDS[w]) for i, w in enumerate(words) if w in _KIND_WORDS]
+    named = sorted({kind for _, kind in found})
     if len(named) == 1:
         return named[0], False, named
+    # « Satisfaction des participants », « Suivi des contacts »: the first noun is the table,
+    # the others are its complements (after « de », « des », « du », « d' »).
+    if found and all(i > 0 and words[i - 1] in _OF for i, _ in found[1:]):
+        return found[0][1], False, named
     return None, False, named
 
 
@@ -128,7 +137,7 @@ def find_table_files(
         elif suffix not in TABLE_SUFFIXES:
             say(path, "fichier ignoré (ce n'est pas un tableau)", "fichier_ignore",
                 severity=INFORMATION)  # fmt: skip
-        elif len(named) > 1:
+        elif kind is None and len(named) > 1:
             several = ", ".join(named)
             expected = f"{EXPECTED_TABLE_NAME} : ce nom en désigne plusieurs ({several})"
             say(path, expected + " ; renommez le fichier", "nom_ambigu", value=name)
