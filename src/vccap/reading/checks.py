@@ -59,14 +59,12 @@ def check_lookalikes(reader, schema, columns, mapping, headers, header_row, head
 
 def check_cells(reader, grid, data_cols, lines, headers, positions, mapping, columns, header_row):
     """Formulas never computed and cells longer than a spreadsheet allows."""
-    by_position = {j: name for name, j in positions.items()}
-    for line, j in sorted(grid.uncomputed):
-        if line in set(lines.tolist()) and j < len(columns):
+    kept = set(lines.tolist())
+    for line, j in sorted(grid.uncomputed):  # the cell stays empty; its error says why
+        if line in kept and j < len(columns):
             written = C.text_of(columns[j][header_row])
             reader.add(EXPECTED_FORMULA, "formule", line, written or column_letter(j), "",
                        position=j)  # fmt: skip
-            if j in by_position:
-                data_cols[j] = data_cols[j]  # the cell stays empty; its error says why
     for j, col in data_cols.items():
         texts = C.as_texts(col.uniq)
         if max(map(len, texts.tolist()), default=0) <= MAX_CELL:
