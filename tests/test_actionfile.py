@@ -251,3 +251,8 @@ def test_a_debrief_linked_from_outside_is_never_read(tmp_path):
     ws = load_workspace(root)
     assert ws.debrief(ACTION) is None
     assert "lien_symbolique" in {p.code for p in ws.problems_of(ACTION)}
+
+
+def test_a_budget_amount_with_three_decimals_is_an_error(tmp_path):
+    text = BASE + "budget:\n  - poste: salle\n    montant: 1234,567\n"
+    assert problems(workspace(tmp_path, text))["decimales"].line == 9

@@ -16,7 +16,7 @@ from vccap.errors import ERREUR, InputError
 from vccap.normalize import fold
 from vccap.reading.dates import parse_date_text
 from vccap.reading.files import find_table_files, inside
-from vccap.reading.numbers import parse_number_text
+from vccap.reading.numbers import decimals_of, parse_number_text
 from vccap.schemas import load_schema
 from vccap.yamlio import Lines, read_yaml_texts
 
@@ -492,6 +492,11 @@ def _budget(ctx: _Context, item: tuple[Any, tuple]) -> list[LigneBudget]:
         value, written = fields["montant"]
         montant = _number(ctx, here + (written,), value, "un montant (ex. 1 380 ou 450,50 €)")
         if montant is None:
+            continue
+        if decimals_of(ctx.text(here + (written,), value)) > 2:
+            ctx.say(here + (written,), "un montant avec au plus deux décimales (un point ou une "
+                    "virgule de séparateur de milliers ?)", ctx.text(here + (written,), value),
+                    "decimales")  # fmt: skip
             continue
         poste = fields.get("poste", (None, None))[0]
         financeur = fields.get("financeur", (None, None))[0]

@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["NumberColumn", "parse_numbers", "parse_number_text"]
+__all__ = ["NumberColumn", "decimals_of", "parse_numbers", "parse_number_text"]
 
 _CLEAN = re.compile(r"[\s\u00a0\u202f\u2009€]|(?i:eur(?:os?)?$)")
 # Kinds of number writing (per distinct cleaned text).
@@ -102,3 +102,10 @@ def parse_number_text(text: str) -> tuple[float | None, bool]:
         return None, True
     value = values[0]
     return (None if np.isnan(value) else float(value)), False
+
+
+def decimals_of(text: str) -> int:
+    """Digits after the decimal separator of one unambiguous number (0 when none)."""
+    column = NumberColumn(np.array([text.strip()], dtype=object))
+    _, _, decimals = column.values(None)
+    return int(decimals[0])
