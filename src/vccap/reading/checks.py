@@ -63,7 +63,8 @@ def check_cells(reader, grid, data_cols, lines, headers, positions, mapping, col
     for line, j in sorted(grid.uncomputed):  # the cell stays empty; its error says why
         if line in kept and j < len(columns):
             written = C.text_of(columns[j][header_row])
-            reader.add(EXPECTED_FORMULA, "formule", line, written or column_letter(j), "",
+            letter = column_letter(grid.column_number(j))
+            reader.add(EXPECTED_FORMULA, "formule", line, written or letter, "",
                        position=j)  # fmt: skip
     for j, col in data_cols.items():
         texts = C.as_texts(col.uniq)

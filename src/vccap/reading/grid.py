@@ -40,11 +40,16 @@ class Grid:
     uncomputed: frozenset[tuple[int, int]] = frozenset()
     native: bool = False
     sheet_hidden: bool = False
+    numbers: list[int] | None = None
     problems: list[tuple[str, str, int | None]] = field(default_factory=list)
 
     @property
     def height(self) -> int:
         return len(self.lines)
+
+    def column_number(self, j: int) -> int:
+        """The sheet's own 0-based column index of grid column ``j`` (A is 0)."""
+        return self.numbers[j] if self.numbers is not None else j
 
 
 def columns_from_rows(rows: list) -> list[np.ndarray]:

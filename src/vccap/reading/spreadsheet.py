@@ -31,6 +31,8 @@ __all__ = ["read_workbook_grids", "is_workbook"]
 DENSE_LIMIT = 2_000_000
 #: Cells a sparse reading may keep; beyond, the sheet is refused.
 SPARSE_LIMIT = 5_000_000
+#: Beyond this many columns, columns holding nothing are left out of the grid.
+WIDE = 256
 #: Bytes of XML read from one sheet (a zip bomb stops here).
 XML_LIMIT = 100_000_000
 _SUM = re.compile(r"^\s*(?:of:)?=?\s*(?:SUM|SUBTOTAL|AGGREGATE|SOMME|SOUS\.TOTAL)\s*\(", re.I)
@@ -71,6 +73,7 @@ class _SheetInfo:
     max_row: int = -1
     max_col: int = -1
     hidden_sheet: bool = False
+    rows: list[int] = field(default_factory=list)  # 1-based rows holding cells (XLSX)
 
 
 def _local(tag: str) -> str:
@@ -99,7 +102,8 @@ def _scan_xlsx_sheet(xml: bytes) -> _SheetInfo:
     if cols:
         letters = {c for c, _ in cols}
         info.max_col = max(_column_index(c.decode()) for c in letters)
-        info.max_row = max(info.max_row, max(int(r) for _, r in cols) - 1)
+        info.rows = sorted({int(r) for _, r in cols})
+        info.max_row = max(info.max_row, info.rows[-1] - 1)
     if not _DETAIL.search(xml):
         return info
     row = -1
@@ -247,18 +251,41 @@ def _grid_from_rows(
     if start_col:
         columns = [np.full(len(rows), "", dtype=object) for _ in range(start_col)] + columns
     lines = np.arange(start_row + 1, start_row + 1 + len(rows))
+    numbers = None
+    uncomputed = {(r + 1, c) for r, c in info.uncomputed} if info is not None else set()
+    if len(columns) > WIDE:  # a far cell: keep only columns holding something
+        numbers = [j for j, c in enumerate(columns) if bool((c != "").any())]
+        position = {j: k for k, j in enumerate(numbers)}
+        columns = [columns[j] for j in numbers]
+        uncomputed = {(line, position[c]) for line, c in uncomputed if c in position}
     if info is None:
-        return Grid(columns, lines, sheet=name, native=True)
+        return Grid(columns, lines, sheet=name, native=True, numbers=numbers)
     return Grid(
         columns,
         lines,
         sheet=name,
         hidden=frozenset(r + 1 for r in info.hidden_rows),
         sums=frozenset(r + 1 for r in info.sums),
-        uncomputed=frozenset((r + 1, c) for r, c in info.uncomputed),
+        uncomputed=frozenset(uncomputed),
         native=True,
         sheet_hidden=info.hidden_sheet,
+        numbers=numbers,
     )
+
+
+def _present_rows(ws, rows: list[int]):
+    """``(row number, values)`` of the rows holding cells, without walking the empty ones."""
+    ranges: list[list[int]] = []
+    for r in rows:
+        if ranges and r == ranges[-1][1] + 1:
+            ranges[-1][1] = r
+        else:
+            ranges.append([r, r])
+    if not rows or len(ranges) > 50:  # many gaps: one pass over everything
+        yield from enumerate(ws.iter_rows(values_only=True), start=1)
+        return
+    for low, high in ranges:
+        yield from enumerate(ws.iter_rows(min_row=low, max_row=high, values_only=True), start=low)
 
 
 def _sparse_xlsx(data: bytes, name: str, info: _SheetInfo) -> Grid:
@@ -272,7 +299,7 @@ def _sparse_xlsx(data: bytes, name: str, info: _SheetInfo) -> Grid:
         kept: list[list] = []
         lines: list[int] = []
         width = 0
-        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        for number, row in _present_rows(ws, info.rows):
             cells = [_native(v) if v is not None else "" for v in row]
             while cells and (
                 cells[-1] == "" or (isinstance(cells[-1], str) and not cells[-1].strip())

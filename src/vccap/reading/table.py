@@ -306,8 +306,11 @@ def _read_grid(
 
     for j, values in enumerate(columns):
         if not C.text_of(values[header_row]) and not data_cols[j].empty().all():
-            letter = column_letter(j)
-            expected = f"un titre pour la colonne n° {j + 1} ({letter}), qui contient des données"
+            number = grid.column_number(j)
+            letter = column_letter(number)
+            expected = (
+                f"un titre pour la colonne n° {number + 1} ({letter}), qui contient des données"
+            )
             reader.add(expected, "entete_vide", header_line, position=j)
 
     if not headers:
