@@ -53,13 +53,18 @@ def _hits(values: np.ndarray) -> list[int]:
     return found
 
 
-def total_rows(texts: list[np.ndarray]) -> np.ndarray:
-    """Mask of the rows of which some cell labels a total (texts: text cells per column)."""
-    n = len(texts[0]) if texts else 0
+def total_rows(columns: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Mask of the rows of which some cell labels a total.
+
+    ``columns`` holds, per column, ``(distinct texts, code of each row)``: each distinct
+    text is looked at once.
+    """
+    n = len(columns[0][1]) if columns else 0
     mask = np.zeros(n, dtype=bool)
-    for values in texts:
-        for i in _hits(values):
-            mask[i] = True
+    for uniq, codes in columns:
+        hits = _hits(uniq)
+        if hits:
+            mask |= np.isin(codes, hits)
     return mask
 
 
@@ -74,6 +79,9 @@ def duplicate_rows(columns: list[np.ndarray]) -> np.ndarray:
     # Filter column by column: only rows repeating every column so far can repeat all.
     candidates = np.ones(len(columns[0]), dtype=bool)
     out = np.zeros(len(columns[0]), dtype=bool)
+    first = columns[0]
+    if first.dtype == object and len(set(first.tolist())) == len(first):
+        return out  # the most varied column never repeats (the common case: one e-mail each)
     for values in columns:
         idx = np.flatnonzero(candidates)
         repeated = pd.Series(values[idx], dtype=object).duplicated(keep=False).to_numpy(dtype=bool)
@@ -96,5 +104,8 @@ def repeated_keys(values: np.ndarray) -> np.ndarray:
     keys = joined.lower().split("\x00")  # one C-speed pass rather than one call per cell
     if " \x00" in joined or "\x00 " in joined or joined[:1].isspace() or joined[-1:].isspace():
         keys = [k.strip() for k in keys]
+    filled = [k for k in keys if k]
+    if len(set(filled)) == len(filled):
+        return np.zeros(len(keys), dtype=bool)
     key = pd.Series(keys, dtype=object)
     return ((key != "") & key.duplicated(keep="first")).to_numpy(dtype=bool)

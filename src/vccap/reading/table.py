@@ -275,18 +275,18 @@ def _read_grid(
 
     # Rows that are not records: total lines (a label or a SUM formula) are left out.
     by_position = {j: name for j, name in mapping.items()}
-    texts = [
-        col.texts()[col.codes[rows]]
+    labels = [
+        (col.texts(), col.codes[rows])
         for j, col in enumerate(grid_cols)
         if by_position.get(j) not in _NOT_LABELS
     ]
-    total = total_rows(texts)
+    total = total_rows(labels)
     if grid.sums:
         total |= np.isin(grid.lines[rows], list(grid.sums))
     if total.any():
         for i in np.flatnonzero(total):
             line = int(grid.lines[rows[i]])
-            label = next((t[i] for t in texts if t[i]), "")
+            label = next((u[c[i]] for u, c in labels if u[c[i]]), "")
             reader.add("ligne de total laissée de côté (elle n'est pas un enregistrement : "
                        "ses montants ne sont pas additionnés une seconde fois)", "ligne_total",
                        line, value=label, severity=AVERTISSEMENT, rows=(line,))  # fmt: skip

@@ -53,17 +53,7 @@ def _suspicion(text: str) -> tuple[int, int]:
     return bad, total
 
 
-def _eight_bit(data: bytes) -> tuple[str, str]:
-    from charset_normalizer import from_bytes
-
-    candidates = list(_EIGHT_BIT)
-    try:
-        found = from_bytes(data[:_SAMPLE], cp_isolation=["cp1252", "mac_roman", "cp850"])
-        for match in found:
-            if match.encoding not in candidates:
-                candidates.append(match.encoding)
-    except Exception:  # noqa: BLE001 - the detector is advisory
-        pass
+def _score(data: bytes, candidates: list[str]) -> list[tuple[int, int, str]]:
     scored: list[tuple[int, int, str]] = []
     for rank, encoding in enumerate(candidates):
         try:
@@ -72,7 +62,22 @@ def _eight_bit(data: bytes) -> tuple[str, str]:
             continue
         bad, _ = _suspicion(sample)
         scored.append((bad, rank, encoding))
-    scored.sort()
+    return sorted(scored)
+
+
+def _eight_bit(data: bytes) -> tuple[str, str]:
+    candidates = list(_EIGHT_BIT)
+    scored = _score(data, candidates)
+    clear = len(scored) >= 1 and scored[0][0] == 0 and (len(scored) == 1 or scored[1][0] > 0)
+    if not clear:  # Windows and Mac readings both doubtful: ask the detector for others
+        from charset_normalizer import from_bytes
+
+        try:
+            found = from_bytes(data[:_SAMPLE], cp_isolation=["cp1252", "mac_roman", "cp850"])
+            candidates += [m.encoding for m in found if m.encoding not in candidates]
+        except Exception:  # noqa: BLE001 - the detector is advisory
+            pass
+        scored = _score(data, candidates)
     text = None
     while scored:
         try:  # every byte must exist in the encoding, not only those of the sample
