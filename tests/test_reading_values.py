@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import time
 import zipfile
 
@@ -375,3 +376,17 @@ def test_password_protected_ods(tmp_path):
         z.writestr("content.xml", b"\x8f\x00 chiffr\xe9")  # fmt: skip
     table = read_table(write(tmp_path, buffer.getvalue(), "t.ods"), "participants")
     assert codes(table.problems) == ["mot_de_passe"]
+
+
+def test_a_huge_declared_dimension_is_not_trusted(tmp_path):
+    path = workbook(tmp_path, {"Feuille": [["Nom", "Profil"], ["A", "élu"]]})
+    patched = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(patched, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"',
+                                      data))  # fmt: skip
+    start = time.perf_counter()
+    table = read_table(write(tmp_path, patched.getvalue(), "d.xlsx"), "participants")
+    assert time.perf_counter() - start < 5
+    assert table.ok and len(table.df) == 1
