@@ -507,7 +507,7 @@ def test_dates(tmp_path, typed, date):
 
 @pytest.mark.parametrize(
     "typed",
-    ["31/02/2016", "29/02/2017", "2016-13-01", "06/15/2016", "demain", "15/06", "1",
+    ["31/02/2016", "29/02/2017", "2016-13-01", "13/15/2016", "demain", "15/06", "1",
      "32 juin 2016", "2016-06-15x", "15/06/3000", "9999-12-31", "0001-01-01", "15/06/0016"],
 )  # fmt: skip
 def test_impossible_dates(tmp_path, typed):
@@ -595,9 +595,10 @@ def test_invalid_integers(tmp_path, typed, code):
     ("typed", "value"),
     [("oui", True), ("Oui", True), ("OUI", True), ("vrai", True), ("1", True), ("x", True),
      ("X", True), ("yes", True), ("non", False), ("Non", False), ("faux", False),
-     ("0", False), ("no", False), ("", None)],
+     ("0", False), ("no", False), ("", False)],
 )  # fmt: skip
 def test_booleans(tmp_path, typed, value):
+    # The second row says "oui": a blank in a column of yes only is a box left unticked.
     content = f"Territoire;Profil;Suite souhaitée\nroannais;elu;{typed}\ndiois;elu;oui\n"
     table = read(tmp_path, content)
     assert table.ok, table.problems
@@ -654,7 +655,7 @@ def test_satisfaction_scale(tmp_path, typed, value):
 
 
 def test_scale_expected_mentions_notes(tmp_path):
-    problem = only(read(tmp_path, "Satisfaction\n5\n", "satisfaction"))
+    problem = only(read(tmp_path, "Satisfaction\nbof\n", "satisfaction"))
     assert problem.expected == ("une des valeurs : tres_satisfait, satisfait, peu_satisfait, "
                                 "pas_satisfait (ou une note de 4 à 1)")  # fmt: skip
 
@@ -789,7 +790,7 @@ def test_find_table_files(tmp_path):
     action.mkdir(parents=True)
     for name in ["contacts.csv", "Satisfaction.XLSX", "action.yml", "retour_experience.md",
                  "~$contacts.xlsx", ".~lock.contacts.csv#", "notes.csv", "couts.csv",
-                 "couts.xlsx", "participants.ods", "Suivi.csv"]:  # fmt: skip
+                 "couts.xlsx", "participants.ods", "Suivi.csv", "photo.jpg"]:  # fmt: skip
         (action / name).write_text("x")
     (action / "evenements.csv").mkdir()
     tables, problems = find_table_files(action, display_root=tmp_path, action="2016-06-salon")
@@ -797,11 +798,14 @@ def test_find_table_files(tmp_path):
         "contacts": action / "contacts.csv",
         "satisfaction": action / "Satisfaction.XLSX",
         "suivi": action / "Suivi.csv",
+        "participants": action / "participants.ods",
     }
-    found = sorted((p.code, p.file, p.value) for p in problems)
+    found = sorted((p.code, p.severity, p.file) for p in problems)
     assert found == [
-        ("fichier_double", "actions/2016-06-salon/couts.xlsx", "couts.csv, couts.xlsx"),
-        ("fichier_illisible", "actions/2016-06-salon/participants.ods", None),
+        ("fichier_double", "erreur", "actions/2016-06-salon/couts.xlsx"),
+        ("fichier_ignore", "information", "actions/2016-06-salon/evenements.csv"),
+        ("fichier_ignore", "information", "actions/2016-06-salon/photo.jpg"),
+        ("fichier_non_reconnu", "avertissement", "actions/2016-06-salon/notes.csv"),
     ]
     double = next(p for p in problems if p.code == "fichier_double")
     assert double.expected == (
@@ -838,9 +842,10 @@ def test_ragged_rows_in_a_long_file(tmp_path):
 
 def test_unclosed_quote(tmp_path):
     table = read(tmp_path, 'Territoire;Profil\n"roannais;elu\ndiois;elu\n')
-    assert len(table.df) == 1  # the rest of the file went into one cell: it is shown
-    assert [(p.line, p.code) for p in table.problems] == [(2, "reference"), (2, "obligatoire")]
-    assert table.problems[0].value == "roannais;elu\ndiois;elu"
+    problem = only(table)
+    assert (problem.line, problem.code) == (2, "guillemet")
+    assert "guillemet" in problem.expected
+    assert table.df.empty
 
 
 # --------------------------------------------------------------------------- reference tables
@@ -866,4 +871,6 @@ def test_read_structures_checks_milieu(tmp_path):
 
 def test_reference_table_names_are_not_action_tables(tmp_path):
     (tmp_path / "territoires.csv").write_text("id\ndiois\n", encoding="utf-8")
-    assert find_table_files(tmp_path) == ({}, [])
+    tables, problems = find_table_files(tmp_path)
+    assert tables == {}
+    assert [(p.code, p.severity) for p in problems] == [("fichier_non_reconnu", "avertissement")]

@@ -96,7 +96,7 @@ def test_unknown_territory_in_action_yml(example_copy):
     p = problems["reference"]
     assert p.file == f"data/actions/{SALON_2016}/action.yml"
     assert p.value == "roanais" and p.action == SALON_2016
-    assert p.expected == "un territoire de territoires.csv"
+    assert p.expected == "un territoire de territoires.csv (identifiant ou nom)"
     assert p.line is not None and p.column.startswith("territoires.")
     # the other actions are untouched
     assert not ws.problems_of(SESSION_2016)
@@ -135,10 +135,12 @@ def test_unknown_indicator_in_objectives(example_copy):
 
 
 def test_duplicated_id_and_unknown_key(example_copy):
-    path = _edit_action(example_copy, SALON_2016, "lieu:", "territoire: [diois]\nlieu:")
+    # « territoire » is another spelling of « territoires », already given: a doubled key.
+    path = _edit_action(example_copy, SALON_2016, "lieu:", "territoire: [diois]\nlieux: x\nlieu:")
     _, problems = _problems(example_copy)
-    assert problems["cle_inconnue"].value == "territoire"
-    assert problems["cle_inconnue"].line is not None
+    assert problems["cle_double"].value in {"territoire", "territoires"}
+    assert problems["cle_double"].line is not None
+    assert problems["cle_inconnue"].value == "lieux"
     assert path.exists()
 
 

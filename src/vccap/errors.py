@@ -9,6 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: Severities of an :class:`InputError`: an error makes the action (or the workspace) invalid;
+#: a warning is said (by ``vccap validate`` and in the page's method note) but the figures
+#: stand; an information lists what was left aside (an ignored column, file or sheet).
+ERREUR = "erreur"
+AVERTISSEMENT = "avertissement"
+INFORMATION = "information"
+SEVERITIES = (ERREUR, AVERTISSEMENT, INFORMATION)
+
 
 class VccapError(Exception):
     """Base of every error raised by vccap on purpose."""
@@ -21,8 +29,11 @@ class InputError(VccapError):
     ``file`` is the path as the person knows it (relative to the workspace when
     possible), ``line`` is the line as seen in a spreadsheet or an editor (the header
     is line 1), ``column`` is the column header as written in the file, ``value`` is the
-    offending value as typed, ``expected`` says in French what was expected and
-    ``code`` is a stable machine-readable kind of problem.
+    offending value as typed, ``expected`` says in French what was expected (for a warning
+    or an information: what was done) and ``code`` is a stable machine-readable kind of
+    problem. ``severity`` is one of :data:`SEVERITIES` (default: an error). ``table`` is the
+    table kind (``"couts"``) or ``"action"`` when known, ``rows`` the lines concerned when
+    there are several (hidden rows, duplicates) and ``sheet`` the workbook sheet read.
     """
 
     file: str
@@ -32,6 +43,15 @@ class InputError(VccapError):
     value: str | None = None
     code: str = "invalide"
     action: str | None = None
+    severity: str = ERREUR
+    table: str | None = None
+    rows: tuple[int, ...] = ()
+    sheet: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        """True for an error (not a warning nor an information)."""
+        return self.severity == ERREUR
 
     def __post_init__(self) -> None:
         super().__init__(self.file, self.line, self.column, self.value, self.expected)

@@ -13,23 +13,17 @@ from typing import Any
 
 import pandas as pd
 
+from vccap.actionfile import load_action
 from vccap.catalogue import type_from_spec
 from vccap.errors import InputError, WorkspaceNotFound
 from vccap.model import (
-    ACTION_KEYS,
     DEMARCHE_KEYS,
     ID_RE,
-    SLUG_RE,
-    STATUTS,
     TYPE_KEYS,
-    Action,
     Demarche,
-    LigneBudget,
-    Objectif,
     Structure,
     Territoire,
 )
-from vccap.normalize import fold
 from vccap.workspace import Workspace
 from vccap.yamlio import Lines, read_yaml
 
@@ -45,12 +39,36 @@ def load_workspace(path: str | Path) -> Workspace:
         raise WorkspaceNotFound(root, "sans_demarche")
     root = root.resolve()
     ws = Workspace(root)
+    _check_links(ws)
     _load_demarche(ws)
     _load_territoires(ws)
     _load_structures(ws)
     _load_types(ws)
+    _load_correspondances(ws)
     _load_actions(ws)
     return ws
+
+
+def _check_links(ws: Workspace) -> None:
+    """Files of the workspace that a symbolic link leads outside it are problems."""
+    from vccap.reading.files import inside
+
+    names = ("demarche.yml", "territoires.csv", "structures.csv", "types_action.yml")
+    for path in [ws.root / n for n in names] + [
+        ws.root / "correspondances.yml",
+        ws.root / "actions",
+    ]:
+        if path.is_symlink() and not inside(path, ws.root):
+            ws.add_problem(path, "un fichier de l'espace de travail (ce lien symbolique mène hors "
+                           "de l'espace et n'est pas suivi)", code="lien_symbolique")  # fmt: skip
+
+
+def _load_correspondances(ws: Workspace) -> None:
+    from vccap.reading.correspondances import FILE_NAME, load_correspondances
+
+    path = ws.root / FILE_NAME
+    ws.correspondances, problems = load_correspondances(path, ws.display(path))
+    ws.problems.extend(problems)
 
 
 def _safe_yaml(ws: Workspace, path: Path, action: str | None = None) -> tuple[Any, Lines] | None:
@@ -266,21 +284,6 @@ def _load_types(ws: Workspace) -> None:
         ws.types[key] = new
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-            try:
-                return dt.datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
-    raise ValueError(value)
-
-
 def _load_actions(ws: Workspace) -> None:
     folder = ws.root / "actions"
     if not folder.is_dir():
@@ -288,7 +291,7 @@ def _load_actions(ws: Workspace) -> None:
     for action_dir in sorted(
         p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
     ):
-        action = _load_action(ws, action_dir)
+        action = load_action(ws, action_dir)
         if action is None:
             continue
         if action.id in ws.actions:
@@ -306,226 +309,3 @@ def _load_actions(ws: Workspace) -> None:
     ws.actions = dict(
         sorted(ws.actions.items(), key=lambda kv: (kv[1].date_debut or dt.date.max, kv[0]))
     )
-
-
-def _load_action(ws: Workspace, action_dir: Path) -> Action | None:
-    path = action_dir / "action.yml"
-    action_id = action_dir.name
-    if not path.exists():
-        ws.add_problem(
-            path,
-            "un fichier action.yml dans le dossier de l'action",
-            code="fichier_absent",
-            action=action_id,
-        )
-        return None
-    loaded = _safe_yaml(ws, path, action=action_id)
-    if loaded is None:
-        return Action(
-            id=action_id,
-            titre=action_id,
-            type="",
-            statut="realisee",
-            date_debut=None,
-            date_fin=None,
-            folder=action_dir,
-        )
-    data, lines = loaded
-    if not isinstance(data, dict):
-        ws.add_problem(
-            path,
-            "un dictionnaire YAML (clé: valeur)",
-            line=1,
-            code="yaml_invalide",
-            action=action_id,
-        )
-        return None
-
-    def problem(key: tuple, expected: str, value: Any, code: str) -> None:
-        ws.add_problem(
-            path,
-            expected,
-            line=lines.get(key) or 1,
-            column=".".join(map(str, key)),
-            value="" if value is None else str(value),
-            code=code,
-            action=action_id,
-        )
-
-    _unknown_keys(ws, path, data, ACTION_KEYS, lines, action=action_id)
-    given_id = str(data.get("id") or "")
-    if given_id != action_id:
-        problem(("id",), f"le nom du dossier de l'action : {action_id}", given_id, "identifiant")
-    if not SLUG_RE.match(action_id):
-        problem(
-            ("id",),
-            "un identifiant AAAA-MM-mots-en-minuscules (ex. 2016-06-salon-lyon)",
-            action_id,
-            "identifiant",
-        )
-    for key in ("titre", "type", "statut", "date_debut"):
-        if data.get(key) in (None, ""):
-            problem((key,), f"une valeur pour « {key} »", None, "obligatoire")
-
-    type_id = str(data.get("type") or "")
-    if type_id and type_id not in ws.types:
-        problem(
-            ("type",),
-            "un type du catalogue : " + ", ".join(sorted(ws.types)),
-            type_id,
-            "type_inconnu",
-        )
-    statut = fold(str(data.get("statut") or "realisee")).replace("_", "")
-    if statut not in STATUTS:
-        problem(("statut",), "prevue, realisee ou annulee", data.get("statut"), "vocabulaire")
-        statut = "realisee"
-
-    dates: dict[str, dt.date | None] = {}
-    for key in ("date_debut", "date_fin"):
-        value = data.get(key)
-        if value in (None, ""):
-            dates[key] = None
-            continue
-        try:
-            dates[key] = _as_date(value)
-        except ValueError:
-            problem((key,), "une date (2016-06-15 ou 15/06/2016)", value, "date")
-            dates[key] = None
-    start, end = dates["date_debut"], dates["date_fin"]
-    if start and end and end < start:
-        problem(
-            ("date_fin",),
-            f"une date de fin postérieure ou égale au début ({start.isoformat()})",
-            end.isoformat(),
-            "date_fin",
-        )
-    match = SLUG_RE.match(action_id)
-    if start and match and (int(match.group(1)), int(match.group(2))) != (start.year, start.month):
-        problem(
-            ("id",),
-            f"un identifiant qui commence par l'année et le mois du début "
-            f"({start.year}-{start.month:02d})",
-            action_id,
-            "identifiant",
-        )
-
-    territoires = _id_list(
-        data.get("territoires"),
-        ("territoires",),
-        ws.territoires,
-        "un territoire de territoires.csv",
-        problem,
-    )
-    partenaires = _id_list(
-        data.get("partenaires"),
-        ("partenaires",),
-        ws.structures,
-        "une structure de structures.csv",
-        problem,
-    )
-
-    type_spec = ws.types.get(type_id)
-    objectifs: list[Objectif] = []
-    raw_objectifs = data.get("objectifs") or []
-    if not isinstance(raw_objectifs, list):
-        problem(("objectifs",), "une liste d'objectifs (- libelle: …)", raw_objectifs, "liste")
-        raw_objectifs = []
-    for i, obj in enumerate(raw_objectifs):
-        if not isinstance(obj, dict) or not obj.get("libelle"):
-            problem(("objectifs", i), "un objectif avec au moins « libelle »", obj, "objectif")
-            continue
-        indicateur = str(obj.get("indicateur") or "")
-        if indicateur:
-            allowed = type_spec.indicateurs if type_spec else list(ws.indicateurs)
-            if indicateur not in allowed:
-                problem(
-                    ("objectifs", i, "indicateur"),
-                    "un indicateur du type « " + type_id + " » : " + ", ".join(allowed),
-                    indicateur,
-                    "indicateur_inconnu",
-                )
-        cible = obj.get("cible")
-        if cible is not None and (isinstance(cible, bool) or not isinstance(cible, int | float)):
-            problem(
-                ("objectifs", i, "cible"), "un nombre (ex. 80 ou 0.75 pour 75 %)", cible, "nombre"
-            )
-            cible = None
-        objectifs.append(
-            Objectif(str(obj["libelle"]), indicateur, float(cible) if cible is not None else None)
-        )
-
-    budget: list[LigneBudget] = []
-    raw_budget = data.get("budget") or []
-    if not isinstance(raw_budget, list):
-        problem(("budget",), "une liste de lignes {poste, montant, financeur}", raw_budget, "liste")
-        raw_budget = []
-    for i, line in enumerate(raw_budget):
-        montant = line.get("montant") if isinstance(line, dict) else None
-        if isinstance(montant, str):
-            try:
-                montant = float(montant.replace("\u202f", "").replace(" ", "").replace(",", "."))
-            except ValueError:
-                pass
-        if (
-            not isinstance(line, dict)
-            or isinstance(montant, bool)
-            or not isinstance(montant, int | float)
-        ):
-            problem(
-                ("budget", i), "une ligne {poste: …, montant: nombre, financeur: …}", line, "budget"
-            )
-            continue
-        budget.append(
-            LigneBudget(
-                str(line.get("poste") or ""), float(montant), str(line.get("financeur") or "")
-            )
-        )
-    temps = data.get("temps_agents_jours")
-    if temps is not None and (isinstance(temps, bool) or not isinstance(temps, int | float)):
-        problem(("temps_agents_jours",), "un nombre de jours", temps, "nombre")
-        temps = None
-
-    from vccap.tables import find_table_files
-
-    files, file_problems = find_table_files(
-        action_dir, display_root=ws.root.parent, action=action_id
-    )
-    ws.problems.extend(file_problems)
-
-    return Action(
-        id=action_id,
-        titre=str(data.get("titre") or action_id),
-        type=type_id,
-        statut=statut,
-        date_debut=start,
-        date_fin=end or start,
-        lieu=str(data.get("lieu") or ""),
-        territoires=territoires,
-        partenaires=partenaires,
-        descriptif=str(data.get("descriptif") or "").strip(),
-        objectifs=objectifs,
-        budget=budget,
-        temps_agents_jours=float(temps) if temps is not None else None,
-        source=str(data.get("source") or ""),
-        folder=action_dir,
-        files=files,
-    )
-
-
-def _id_list(value: Any, key: tuple, known: dict, expected: str, problem) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        problem(
-            key, "une liste d'identifiants entre crochets, ex. [diois, beaujolais]", value, "liste"
-        )
-        return []
-    out: list[str] = []
-    for i, item in enumerate(value):
-        item_id = str(item)
-        if item_id not in known:
-            problem(key + (i,), expected, item_id, "reference")
-            continue
-        if item_id not in out:
-            out.append(item_id)
-    return out

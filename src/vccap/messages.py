@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from vccap.errors import (
+    AVERTISSEMENT,
+    INFORMATION,
     AuditFailed,
     BuildFailed,
     DisclosureFailed,
@@ -32,12 +34,18 @@ PAGE_NOUNS = {
 
 
 def format_problem(problem: InputError) -> str:
-    """``fichier:ligne:colonne: « valeur » — attendu : …`` (parts left out when unknown)."""
+    """``fichier:ligne:colonne: « valeur » — attendu : …`` (parts left out when unknown).
+
+    A warning reads ``… — avertissement : …`` and an information ``… — …`` (what was done
+    rather than what was expected); the workbook sheet, when known, follows the place.
+    """
     where = problem.file
     if problem.line is not None:
         where += f":{problem.line}"
     if problem.column:
         where += f":{problem.column}"
+    if problem.sheet:
+        where += f" (feuille « {problem.sheet} »)"
     value = problem.value
     shown = f"« {value} »" if value not in (None, "") else "(vide)"
     if problem.code in {
@@ -49,12 +57,17 @@ def format_problem(problem: InputError) -> str:
         "fichier_double",
     }:
         shown = f"« {value} »" if value else ""
-    text = (
-        f"{where}: {shown} — attendu : {problem.expected}"
-        if shown
-        else (f"{where}: attendu : {problem.expected}")
-    )
-    return text
+    if value is None and not problem.column:
+        shown = ""
+    if problem.severity == AVERTISSEMENT:
+        lead = "avertissement : "
+    elif problem.severity == INFORMATION:
+        lead = ""
+    else:
+        lead = "attendu : "
+    if shown:
+        return f"{where}: {shown} — {lead}{problem.expected}"
+    return f"{where}: {lead}{problem.expected}"
 
 
 def group_problems(problems: list[InputError]) -> dict[str | None, list[InputError]]:
@@ -64,19 +77,80 @@ def group_problems(problems: list[InputError]) -> dict[str | None, list[InputErr
     return dict(groups)
 
 
-def format_problems(problems: list[InputError]) -> list[str]:
-    """Problems grouped by action (general problems first), one line each."""
+def format_problems(
+    problems: list[InputError], noun: str = "problème", plural_noun: str | None = None
+) -> list[str]:
+    """Problems grouped by action (general problems first), one line each.
+
+    ``noun`` names the items in each group's title (« problème », « avertissement »…).
+    """
     lines: list[str] = []
     groups = group_problems(problems)
     ordered = sorted(groups, key=lambda k: (k is not None, k or ""))
     for action in ordered:
         items = groups[action]
         title = "Espace de travail" if action is None else f"Action {action}"
-        count = len(items)
-        lines.append(f"{title} — {count} problème{'s' if count > 1 else ''} :")
+        lines.append(f"{title} — {plural(len(items), noun, plural_noun)} :")
         for p in items:
             lines.append("  " + format_problem(p))
     return lines
+
+
+def lines_text(rows: tuple[int, ...] | list[int], line: int | None = None) -> str:
+    """« ligne 7 », « lignes 7 et 8 », « lignes 3, 5, 9… » (at most eight numbers shown)."""
+    numbers = sorted(set(rows)) or ([line] if line is not None else [])
+    if not numbers:
+        return ""
+    if len(numbers) == 1:
+        return f"ligne {numbers[0]}"
+    shown = [str(n) for n in numbers[:8]]
+    more = "…" if len(numbers) > 8 else ""
+    return "lignes " + ", ".join(shown[:-1]) + " et " + shown[-1] + more
+
+
+def _table_title(table: str | None) -> str:
+    if table == "action":
+        return "Description de l'action"
+    if not table:
+        return "Données"
+    from vccap.schemas import SCHEMA_KINDS, load_schema
+
+    return load_schema(table).title if table in SCHEMA_KINDS else table
+
+
+_READER_WORDING = {
+    "ligne_total": "{n} de total ({lines}) {verb} laissée{s} de côté.",
+    "lignes_masquees": "{n} masquée{s} dans le tableur ({lines}) {verb} comptée{s}.",
+    "doublon_ligne": "{n} identique{s} à une ligne précédente ({lines}) {verb} comptée{s}.",
+    "doublon_personne": "une même personne apparaît sur plusieurs lignes ({lines}).",
+    "date_eloignee": "une date éloignée des dates de l'action a été relevée ({lines}).",
+    "colonne_semblable": "une colonne du fichier n'a pas été reconnue ; "
+    "l'information qu'elle contient n'est pas prise en compte.",
+    "nom_approchant": "le tableau a été lu dans un fichier dont le nom n'est pas le nom attendu.",
+    "feuille_masquee": "le tableau a été lu dans une feuille masquée du classeur.",
+    "fichier_non_reconnu": "un fichier de l'action n'a pas été reconnu et n'a pas été lu.",
+}
+
+
+def reader_warning(problem: InputError) -> str:
+    """A warning worded for a reader of the published page, in plain French.
+
+    No file name, field id or command: the table's title, what was done and the lines
+    concerned, e.g. « Coûts : une ligne de total (ligne 7) a été laissée de côté. ».
+    """
+    title = _table_title(problem.table)
+    count = max(len(set(problem.rows)), 1)
+    template = _READER_WORDING.get(problem.code)
+    if template is None:
+        return f"{title} : une valeur a été signalée à vérifier."
+    several = count > 1
+    text = template.format(
+        n=f"{count} lignes" if several else "une ligne",
+        lines=lines_text(problem.rows, problem.line) or "ligne inconnue",
+        verb="ont été" if several else "a été",
+        s="s" if several else "",
+    )
+    return f"{title} : {text}"
 
 
 def plural(n: int | float, singular: str, plural_form: str | None = None) -> str:

@@ -143,6 +143,7 @@ class Action:
     source: str = ""
     folder: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
+    echelles: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def annee(self) -> int | None:
@@ -158,10 +159,15 @@ class Action:
 
     @property
     def debrief_path(self) -> Path | None:
+        """The debrief file; None when absent or when a link leads it out of the workspace."""
+        from vccap.reading.files import inside
+
         if self.folder is None:
             return None
         path = self.folder / DEBRIEF_FILE
-        return path if path.exists() else None
+        if not path.exists() or not inside(path, self.folder.parent.parent):
+            return None
+        return path
 
 
 @dataclass

@@ -95,6 +95,9 @@ class Workspace:
         self.indicateurs: dict[str, Indicateur] = default_indicators()
         self.actions: dict[str, Action] = {}
         self.problems: list[InputError] = []
+        self.warnings: list[InputError] = []
+        self.ignored: list[InputError] = []
+        self.correspondances: dict[str, dict[str, str]] = {}
         self._read: dict[str, dict[str, _ReadTable]] = {}
         #: Actions whose table problems are already in ``problems`` (read, or scanned).
         self.checked: set[str] = set()
@@ -164,23 +167,55 @@ class Workspace:
             return self._read[action_id]
         action = self.action(action_id)
         read: dict[str, _ReadTable] = {}
+        options = self.read_options(action_id)
         for kind, path in sorted(action.files.items()):
             entry = TABLES.read(
                 path,
                 kind,
                 self.references,
-                self._references_digest,
+                self._references_digest + options.digest(),
                 display=self.display(path),
                 action=action_id,
+                options=options,
             )
             if action_id not in self.checked:
-                self.problems.extend(
-                    dataclasses.replace(p, action=action_id) for p in entry.raw.problems
-                )
+                raw = entry.raw
+                for p in [*raw.problems, *raw.warnings, *raw.notices]:
+                    self.add(dataclasses.replace(p, action=action_id))
             read[kind] = entry
         self.checked.add(action_id)
         self._read[action_id] = read
         return read
+
+    def warnings_of(self, action_id: str) -> list[InputError]:
+        """The warnings of one action (action.yml, its files, its tables read if needed).
+
+        Warnings do not make the action invalid; word them for readers with
+        :func:`vccap.messages.reader_warning`.
+        """
+        action = self.action(action_id)
+        if action.folder is not None:
+            self._read_tables(action_id)
+        return [w for w in self.warnings if w.action == action_id]
+
+    def add(self, problem: InputError) -> None:
+        """Record a problem, a warning or an information, by its severity."""
+        if problem.is_error:
+            self.problems.append(problem)
+        elif problem.severity == "avertissement":
+            self.warnings.append(problem)
+        else:
+            self.ignored.append(problem)
+
+    def read_options(self, action_id: str):
+        """What the workspace tells the reader about one action's tables (ReadOptions)."""
+        from vccap.reading import ReadOptions
+
+        action = self.action(action_id)
+        period = None
+        if action.date_debut is not None:
+            period = (action.date_debut, action.date_fin or action.date_debut)
+        return ReadOptions(headers=self.correspondances, scales=action.echelles, period=period)
 
     def valid(self, action_id: str) -> bool:
         """True when the action's ``action.yml`` and tables have no error.

@@ -76,7 +76,9 @@ def scan(
             seen.add(rel)
             stat = path.stat()
             record = state.files.get(rel)
-            if record and record.get("contexte") != context:
+            options = ws.read_options(action.id)
+            file_context = context + options.digest()
+            if record and record.get("contexte") != file_context:
                 record = None
             if (
                 record
@@ -97,6 +99,7 @@ def scan(
                         display=ws.display(path),
                         references=ws.references,
                         action=action.id,
+                        options=options,
                     )
                     values = privacy.PersonalValues.empty()
                     values.update(raw.df)
@@ -111,7 +114,7 @@ def scan(
                     if reporter:
                         reporter("scanned", {"file": rel})
             state.files[rel] = {
-                "contexte": context,
+                "contexte": file_context,
                 "taille": stat.st_size,
                 "mtime": stat.st_mtime_ns,
                 "type": kind,

@@ -36,8 +36,9 @@ def kit_digest() -> str:
 def scan_digest() -> str:
     """Hash of the code and schemas that decide how a raw table is read and checked."""
     digest = hashlib.sha256(vccap.__version__.encode())
-    names = ["tables.py", "normalize.py", "schemas.py", "privacy.py"]
+    names = ["tables.py", "normalize.py", "schemas.py", "privacy.py", "yamlio.py"]
     paths = [PACKAGE_DIR / n for n in names] + sorted((PACKAGE_DIR / "schemas").glob("*.json"))
+    paths += sorted((PACKAGE_DIR / "reading").glob("*.py"))
     for path in paths:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

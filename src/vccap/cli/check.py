@@ -27,6 +27,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             f"{plural(n, 'problème')} trouvé{'s' if n > 1 else ''} : rien n'a été modifié, "
             "corrigez les fichiers indiqués puis relancez « vccap validate »."
         )
+        _print_notices(ws)
         return 1
     counts: dict[str, int] = {}
     rows: dict[str, int] = {}
@@ -44,7 +45,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
     )
     for kind in sorted(rows):
         out(f"  {kind} : {plural(rows[kind], 'ligne')}")
+    _print_notices(ws)
+    if ws.warnings and getattr(args, "strict", False):
+        err("Mode strict : les avertissements comptent comme des problèmes.")
+        return 1
     return 0
+
+
+def _print_notices(ws) -> None:
+    """Warnings, then what was left aside (ignored columns, files, sheets)."""
+    if ws.warnings:
+        out("")
+        out(f"{plural(len(ws.warnings), 'avertissement')} (les chiffres sont calculés, "
+            "vérifiez ces points) :")  # fmt: skip
+        for line in format_problems(ws.warnings, "avertissement"):
+            out("  " + line)
+    if ws.ignored:
+        out("")
+        out("Colonnes, feuilles et fichiers laissés de côté :")
+        for line in format_problems(ws.ignored, "élément ignoré", "éléments ignorés"):
+            out("  " + line)
 
 
 def _indicator_rows(ws, action_ids: list[str]) -> list[dict]:
@@ -208,6 +228,11 @@ def fmt_seconds(seconds: float) -> str:
 
 def _setup_validate(p: argparse.ArgumentParser) -> None:
     add_workspace(p)
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="échouer (code 1) aussi quand il y a des avertissements",
+    )
 
 
 def _setup_indicators(p: argparse.ArgumentParser) -> None:

@@ -1,0 +1,208 @@
+"""Checks over the cells of a table: numbers and dates decided per column, formulas, long
+cells, look-alike columns, far dates and repeated rows (helpers of :mod:`table`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from vccap.errors import AVERTISSEMENT
+from vccap.messages import lines_text
+from vccap.normalize import fold
+from vccap.reading import columns as C
+from vccap.reading.dates import DateColumn, native_dates
+from vccap.reading.expected import (
+    EXPECTED_AMBIGUOUS_DATE,
+    EXPECTED_AMBIGUOUS_NUMBER,
+    EXPECTED_AMOUNT_DECIMALS,
+    EXPECTED_DATE,
+    EXPECTED_FORMULA,
+    EXPECTED_INTEGER,
+    EXPECTED_LONG_CELL,
+    EXPECTED_NUMBER,
+)
+from vccap.reading.grid import MAX_CELL
+from vccap.reading.numbers import NumberColumn, decide
+from vccap.reading.rows import duplicate_rows, repeated_keys
+from vccap.reading.spreadsheet import column_letter
+from vccap.schemas import Field
+
+#: Fields holding an amount of money (more than two decimals is a problem).
+AMOUNT_FIELDS = {("couts", "montant")}
+PERSON_KEYS = {"participants": "courriel", "contacts": "courriel"}
+#: How far from the action's dates a table's date may lie before it is flagged (days).
+BEFORE, AFTER = 365, {"suivi": 5 * 365}
+
+
+def check_lookalikes(reader, schema, columns, mapping, headers, header_row, header_line, rows):
+    """An ignored column whose values are all in a missing field's vocabulary is a warning."""
+    missing = [f for f in schema.fields if f.enum and f.name not in headers]
+    if not missing:
+        return
+    for j, values in enumerate(columns):
+        written = C.text_of(values[header_row])
+        if j in mapping or not written:
+            continue
+        cells = {fold(C.text_of(v)) for v in values[rows][:500]} - {""}
+        if not cells:
+            continue
+        for f in missing:
+            known = f.value_map()
+            if cells <= set(known):
+                reader.add(f"colonne non reconnue dont les valeurs sont celles de « {f.title} » : "
+                           f"renommez-la « {f.title} » ou déclarez-la dans correspondances.yml",
+                           "colonne_semblable", header_line, written, written,
+                           severity=AVERTISSEMENT, position=j)  # fmt: skip
+                break
+
+
+def check_cells(reader, grid, data_cols, lines, headers, positions, mapping, columns, header_row):
+    """Formulas never computed and cells longer than a spreadsheet allows."""
+    kept = set(lines.tolist())
+    for line, j in sorted(grid.uncomputed):  # the cell stays empty; its error says why
+        if line in kept and j < len(columns):
+            written = C.text_of(columns[j][header_row])
+            letter = column_letter(grid.column_number(j))
+            reader.add(EXPECTED_FORMULA, "formule", line, written or letter, "",
+                       position=j)  # fmt: skip
+    for j, col in data_cols.items():
+        texts = C.as_texts(col.uniq)
+        if max(map(len, texts.tolist()), default=0) <= MAX_CELL:
+            continue
+        too_long = np.array([isinstance(u, str) and len(u) > MAX_CELL for u in col.uniq])
+        hit = too_long[col.codes]
+        written = C.text_of(columns[j][header_row])
+        for i in np.flatnonzero(hit)[:5]:
+            value = col.uniq[col.codes[i]]
+            expected = EXPECTED_LONG_CELL.format(limit=MAX_CELL, count=len(value))
+            reader.add(expected, "cellule_longue", int(lines[i]), written, value, position=j)
+        uniq = col.uniq.copy()
+        uniq[too_long] = ""
+        data_cols[j] = C.Column(col.codes, uniq, col.identity)
+
+
+def number_columns(data_cols, headers, positions, schema):
+    out = {}
+    for name in headers:
+        f = schema.field(name)
+        if f.type in ("number", "integer"):
+            col = data_cols[positions[name]]
+            texts = np.array([u if isinstance(u, str) else "" for u in col.uniq], dtype=object)
+            out[name] = NumberColumn(texts)
+    return out
+
+
+def convert_numbers(kind, f: Field, column: NumberColumn, uniq, empty, native, file_evidence):
+    decimal = decide(column.evidence, file_evidence)
+    values, ambiguous, decimals = column.values(decimal)
+    for i in np.flatnonzero(native):
+        v = uniq[i]
+        values[i] = float(v) if isinstance(v, float | int) and not isinstance(v, bool) else np.nan
+        ambiguous[i] = False
+        decimals[i] = 0
+    issues = []
+    amb = ambiguous & ~empty
+    if amb.any():
+        for i in np.flatnonzero(amb):
+            issues.append((only(i, len(uniq)), "nombre_ambigu", ambiguous_text(str(uniq[i]))))
+    bad = ~empty & np.isnan(values) & ~amb
+    if f.type == "integer":
+        with np.errstate(invalid="ignore"):
+            integral = (values == np.floor(values)) & (np.abs(values) < 2**53)
+        bad = ~empty & ~integral & ~amb
+        values[bad] = np.nan
+        issues.append((bad, "entier", EXPECTED_INTEGER))
+    else:
+        issues.append((bad, "nombre", EXPECTED_NUMBER))
+    if (kind, f.name) in AMOUNT_FIELDS:
+        many = ~empty & ~bad & ~amb & (decimals > 2)
+        issues.append((many, "decimales", EXPECTED_AMOUNT_DECIMALS))
+        values[many] = np.nan
+    if f.minimum is not None:
+        with np.errstate(invalid="ignore"):
+            below = values < f.minimum
+        minimum = f"{f.minimum:g}".replace(".", ",")
+        issues.append((below, "minimum", f"un nombre supérieur ou égal à {minimum}"))
+        values[below] = np.nan
+    values[empty] = np.nan
+    return values, issues
+
+
+def only(i: int, n: int) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    mask[i] = True
+    return mask
+
+
+def ambiguous_text(value: str) -> str:
+    clean = value.replace(" ", "").replace("\u00a0", "").replace("€", "")
+    sep = "." if "." in clean else ","
+    thousands = clean.replace(sep, "")
+    decimal = f"{float(clean.replace(sep, '.')):g}".replace(".", ",")
+    return EXPECTED_AMBIGUOUS_NUMBER.format(
+        value=value,
+        thousands=f"{int(thousands):,}".replace(",", "\u202f"),
+        decimal=decimal,
+        thousands_plain=thousands,
+        decimal_fr=decimal,
+    )
+
+
+def convert_dates(reader, f, column: DateColumn, uniq, empty, native, month_first_hint):
+    month_first = None
+    if not column.day_first and not column.month_first and month_first_hint:
+        month_first = True
+    values, ambiguous = column.values(month_first)
+    if native.any():
+        values[native] = native_dates([uniq[i] for i in np.flatnonzero(native)])
+    ambiguous = ambiguous & ~empty & ~native
+    bad = ~empty & np.isnat(values) & ~ambiguous
+    values[empty] = np.datetime64("NaT")
+    return values, [
+        (ambiguous, "date_ambigue", EXPECTED_AMBIGUOUS_DATE),
+        (bad, "date", EXPECTED_DATE),
+    ]
+
+
+def far_dates(reader, f, values_u, col, lines, written, j):
+    start, end = reader.options.period
+    low = np.datetime64(start - dt.timedelta(days=BEFORE), "ns")
+    high = np.datetime64(end + dt.timedelta(days=AFTER.get(reader.kind, 2 * 365)), "ns")
+    with np.errstate(invalid="ignore"):
+        far_u = ~np.isnat(values_u) & ((values_u < low) | (values_u > high))
+    if not far_u.any():
+        return
+    period = f"du {start.strftime('%d/%m/%Y')} au {end.strftime('%d/%m/%Y')}"
+    for i in np.flatnonzero(far_u[col.codes])[:20]:
+        reader.add(f"une date proche de celles de l'action ({period}) : cette date en est très "
+                   "éloignée (faute de frappe ?)", "date_eloignee", int(lines[i]), written,
+                   col.uniq[col.codes[i]], severity=AVERTISSEMENT, position=j,
+                   rows=(int(lines[i]),))  # fmt: skip
+
+
+def check_duplicates(reader, data_cols, lines, headers, positions):
+    if not len(lines):
+        return
+    # Most discriminating first (a person's e-mail or phone), so most tables stop at once.
+    first = [positions[k] for k in ("courriel", "telephone") if k in positions]
+    rest = sorted((j for j in data_cols if j not in first),
+                  key=lambda j: (data_cols[j].identity, -len(data_cols[j].uniq)))  # fmt: skip
+    ordered = [data_cols[j] for j in first + rest]
+    same = duplicate_rows([c.uniq[c.codes] if c.identity else c.codes for c in ordered])
+    if same.any():
+        found = tuple(int(x) for x in lines[same])
+        reader.add(f"{lines_text(found)} identique{'s' if len(found) > 1 else ''} à une ligne "
+                   "précédente (réponse envoyée deux fois ?), comptée"
+                   f"{'s' if len(found) > 1 else ''} comme les autres : supprimez les doublons",
+                   "doublon_ligne", found[0], severity=AVERTISSEMENT, rows=found)  # fmt: skip
+    key = PERSON_KEYS.get(reader.kind)
+    if key and key in headers:
+        col = data_cols[positions[key]]
+        again = repeated_keys(np.asarray(col.uniq[col.codes], dtype=object)) & ~same
+        if again.any():
+            found = tuple(int(x) for x in lines[again])
+            where = lines_text(found)
+            reader.add(f"même personne (même courriel) qu'une ligne précédente, {where} : "
+                       "comptée deux fois ; vérifiez s'il s'agit d'un doublon", "doublon_personne",
+                       found[0], headers[key], severity=AVERTISSEMENT, rows=found)  # fmt: skip
