@@ -259,3 +259,35 @@ def test_vccap_carnets_copies_the_kit_notebooks_once(example_copy, capsys):
     assert main(["carnets", str(example_copy)]) == 0
     assert (folder / "action_report.ipynb").read_text(encoding="utf-8") == "{}"
     assert "déjà adapté, conservé" in capsys.readouterr().out
+
+
+def test_the_method_note_lists_what_reading_left_aside(example_copy):
+    couts = example_copy / "actions" / SALON_2016 / "couts.csv"
+    couts.write_bytes(couts.read_bytes() + "Total;2000;\r\n".encode("cp1252"))
+    report = ActionReport.load(example_copy, SALON_2016)
+    note = report.note_methode().html
+    assert "À la lecture des fichiers : Coûts : une ligne de total (ligne 7) a été laissée" in note
+    assert "couts.csv" not in note  # plain French, no file name
+    fresh = ActionReport.load(EXAMPLE, SALON_2016)
+    assert report.values["cout_total"].valeur == fresh.values["cout_total"].valeur
+    sheet = MethodSheet.load(example_copy, "salon").note_methode().html
+    assert "Stand commun au Salon des entrepreneurs de Lyon — Coûts : une ligne de total" in sheet
+
+
+def test_pages_that_add_actions_up_name_the_ones_they_miss(example_copy):
+    bad = example_copy / "actions" / SALON_2016 / "contacts.csv"
+    text = bad.read_bytes().decode("cp1252").splitlines()
+    fields = text[1].split(";")
+    fields[2] = "Marchand ambulant"  # not a profile: the action's data is invalid
+    text[1] = ";".join(fields)
+    bad.write_bytes(("\r\n".join(text) + "\r\n").encode("cp1252"))
+    title = "Stand commun au Salon des entrepreneurs de Lyon"
+    alert = "Les chiffres de cette page ne comptent pas 1 action réalisée dont les données"
+    for page in (
+        AnnualReview.load(example_copy, "2016"),
+        MethodSheet.load(example_copy, "salon"),
+        TerritoryProfile.load(example_copy, "roannais"),
+    ):
+        shown = _shown(page.entete())
+        assert alert in shown and title in shown, type(page).__name__
+    assert alert not in _shown(AnnualReview.load(example_copy, "2017").entete())

@@ -503,6 +503,7 @@ class ActionReport(SatisfactionSections, Page):
             reponse=response,
             seuil=self.seuil,
             masked=[{"titre": b.titre, "n": b.masked} for b in self.masking],
+            avertissements=self.reading_warnings([self.action]),
             fictive=self.action.fictive,
             source=self.action.source,
             notice=FICTITIOUS_NOTICE,

@@ -313,7 +313,10 @@ class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSec
 
     # -- sections ----------------------------------------------------------------------
 
-    def entete(self) -> Html:
+    def missing_actions(self) -> list[Action]:
+        return list(self.excluded)
+
+    def entete(self) -> Section:
         """Title, démarche, count of actions by status, period, data, key figures."""
         by_status = {
             s: sum(a.statut == s for a in self.of_year) for s in ("realisee", "prevue", "annulee")
@@ -373,19 +376,24 @@ class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSec
                 "valeur": apercu[3]["valeur"],
             },
         ]
-        return self.render(
-            "revue_entete.html.j2",
-            annee=self.annee,
-            demarche=self.ws.demarche.nom,
-            chef_de_file=self.ws.demarche.chef_de_file,
-            region=self.ws.demarche.region,
-            actions=", ".join(parts),
-            periode=periode,
-            donnees=donnees,
-            fictive=self.fictive,
-            notice=FICTITIOUS_NOTICE,
-            source=self.ws.demarche.source,
-            cartes=cards,
+        return Section(
+            [
+                self.absent_alert(),
+                self.render(
+                    "revue_entete.html.j2",
+                    annee=self.annee,
+                    demarche=self.ws.demarche.nom,
+                    chef_de_file=self.ws.demarche.chef_de_file,
+                    region=self.ws.demarche.region,
+                    actions=", ".join(parts),
+                    periode=periode,
+                    donnees=donnees,
+                    fictive=self.fictive,
+                    notice=FICTITIOUS_NOTICE,
+                    source=self.ws.demarche.source,
+                    cartes=cards,
+                ),
+            ]
         )
 
     def actions_vs_prevu(self) -> Section:
@@ -527,6 +535,7 @@ class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSec
             points=points,
             seuil=self.seuil,
             masked=list(dict.fromkeys(self.masking)),
+            avertissements=self.reading_warnings([y.action for y in self.done], named=True),
             fictive=self.fictive,
             notice=FICTITIOUS_NOTICE,
             source=self.ws.demarche.source,

@@ -16,6 +16,7 @@ registry) and the machine-readable summary that feeds the site index (:meth:`res
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
@@ -23,9 +24,10 @@ from vccap.disclosure.masks import read_masks
 from vccap.disclosure.policy import Publisher
 from vccap.errors import NotebookStopped, UnknownParameter, VccapError
 from vccap.loading import load_workspace
-from vccap.messages import format_error
+from vccap.messages import format_error, reader_warning
+from vccap.model import Action
 from vccap.pages.blocks import Blocks
-from vccap.pages.display import Bundle, Fragments, fragments, resolve_workspace
+from vccap.pages.display import Bundle, Fragments, Html, esc, fragments, plural, resolve_workspace
 from vccap.pages.registry import SUMMARY_MIME, PageKind, href, kind
 from vccap.workspace import Workspace
 
@@ -151,6 +153,32 @@ class Page(Blocks):
         if str(key) not in self._pages[kind_name]:
             return None
         return href(self.page_id, kind_name, str(key), anchor)
+
+    def missing_actions(self) -> list[Action]:
+        """Realised actions this page should count but cannot (their data has errors)."""
+        return []
+
+    def absent_alert(self) -> Html | None:
+        """A visible alert naming the actions missing from this page's figures."""
+        missing = self.missing_actions()
+        if not missing:
+            return None
+        names = ", ".join(a.titre for a in missing)
+        return Html(
+            '<p class="vc-alerte" role="note">Les chiffres de cette page ne comptent pas '
+            f"{esc(plural(len(missing), 'action réalisée', 'actions réalisées'))} dont les "
+            f"données sont à corriger : {esc(names)}.</p>"
+        )
+
+    def reading_warnings(self, actions: Iterable[Action], *, named: bool = False) -> list[str]:
+        """What reading the actions' files left aside or flagged, in plain French (for the
+        method note): a total line left out, hidden rows, a repeated form…"""
+        out = []
+        for action in actions:
+            for w in self.ws.warnings_of(action.id):
+                text = reader_warning(w)
+                out.append(f"{action.titre} — {text}" if named else text)
+        return list(dict.fromkeys(out))
 
     def summary(self) -> dict[str, Any]:
         """What the site index shows of the page (``detail``: one line of French)."""

@@ -252,7 +252,10 @@ class MethodSheet(AbstractSections, ResultSections, TransferSections, Page):
 
     # -- sections ----------------------------------------------------------------------
 
-    def entete(self) -> Html:
+    def missing_actions(self) -> list[Action]:
+        return list(self.excluded)
+
+    def entete(self) -> Section:
         """Metadata: type, editions, territories, lead and partners, sources, version."""
         editions = [
             {
@@ -285,19 +288,24 @@ class MethodSheet(AbstractSections, ResultSections, TransferSections, Page):
             version += f", à jour de l'édition du {fmt.date(latest.action.date_debut)}"
         else:
             version += ", aucune édition réalisée"
-        return self.render(
-            "fiche_entete.html.j2",
-            libelle=self.libelle,
-            type_id=self.type_id,
-            editions=editions,
-            territoires=[self._territory(t) for t in self._territories()],
-            chef_de_file=self.ws.demarche.chef_de_file,
-            region=self.ws.demarche.region,
-            partenaires=[self._structure(p) for p in self._partners()],
-            sources=sources,
-            version=version,
-            licence=LICENCE,
-            aucune=NO_EDITION,
+        return Section(
+            [
+                self.absent_alert(),
+                self.render(
+                    "fiche_entete.html.j2",
+                    libelle=self.libelle,
+                    type_id=self.type_id,
+                    editions=editions,
+                    territoires=[self._territory(t) for t in self._territories()],
+                    chef_de_file=self.ws.demarche.chef_de_file,
+                    region=self.ws.demarche.region,
+                    partenaires=[self._structure(p) for p in self._partners()],
+                    sources=sources,
+                    version=version,
+                    licence=LICENCE,
+                    aucune=NO_EDITION,
+                ),
+            ]
         )
 
     def contexte(self) -> Section:
@@ -518,6 +526,7 @@ class MethodSheet(AbstractSections, ResultSections, TransferSections, Page):
             autres=[f"{a.id} ({label('statut', a.statut).lower()})" for a in self.others],
             seuil=self.seuil,
             masked=[{"titre": b.titre, "n": b.masked} for b in self.masking],
+            avertissements=self.reading_warnings([e.action for e in self.editions], named=True),
             fictive=self.fictive,
             notice=FICTITIOUS_NOTICE,
         )

@@ -11,15 +11,29 @@ from vccap.disclosure.ledger import Figure
 from vccap.disclosure.policy import SATISFIED, UNSATISFIED
 from vccap.pages.display import Section, label, labels
 
+NOT_SATISFIED = "Neutres, peu ou pas satisfaits"
 SCALE_QUESTIONS = {
     "satisfaction_globale": "Satisfaction globale",
     "utilite": "Utilité",
     "qualite_intervenants": "Qualité des intervenants",
 }
-SCALE_ORDER = ["tres_satisfait", "satisfait", "peu_satisfait", "pas_satisfait"]
-SCALE_COLORS = ["#1b6b5f", "#7fbfb3", "#e6a65c", "#c0392b", "#1b6b5f", "#c0392b", "#a93226"]
-#: The scale's two halves, shown instead of the levels when a level is too small.
-SCALE_CLASSES = [(SATISFIED, SCALE_ORDER[:2]), (UNSATISFIED, SCALE_ORDER[2:])]
+SCALE_ORDER = ["tres_satisfait", "satisfait", "neutre", "peu_satisfait", "pas_satisfait"]
+SCALE_COLORS = [
+    "#1b6b5f",
+    "#7fbfb3",
+    "#bdbdbd",
+    "#e6a65c",
+    "#c0392b",
+    "#1b6b5f",
+    "#c0392b",
+    "#a93226",
+    "#c0392b",
+    "#a93226",
+]
+#: The scale's two halves, shown instead of the levels when a level is too small (a neutral
+#: answer, on a five-level scale, counts among the not satisfied, as in the rate).
+SCALE_CLASSES = [(SATISFIED, SCALE_ORDER[:2]), (UNSATISFIED, SCALE_ORDER[3:])]
+NEUTRAL_CLASSES = [(SATISFIED, SCALE_ORDER[:2]), (NOT_SATISFIED, SCALE_ORDER[2:])]
 
 
 class SatisfactionSections:
@@ -37,12 +51,13 @@ class SatisfactionSections:
             if column not in sat.columns or sat[column].isna().all():
                 continue
             values = sat[column].astype("string")
+            counts = {str(k): int(v) for k, v in values.dropna().value_counts().items()}
             protected = self.publisher.scale(
                 base,
                 column,
-                {str(k): int(v) for k, v in values.dropna().value_counts().items()},
+                counts,
                 labels()["echelle"],
-                SCALE_CLASSES,
+                NEUTRAL_CLASSES if counts.get("neutre") else SCALE_CLASSES,
                 missing=int(values.isna().sum()),
             )
             masked += protected.masked
@@ -85,6 +100,8 @@ class SatisfactionSections:
             SATISFIED,
             UNSATISFIED,
             f"{UNSATISFIED}, ou sans réponse",
+            NOT_SATISFIED,
+            f"{NOT_SATISFIED}, ou sans réponse",
         ]
         fig = charts.stacked_scale(
             table, "Satisfaction des participants", order=order, colors=SCALE_COLORS

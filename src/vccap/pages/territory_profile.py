@@ -314,7 +314,17 @@ class TerritoryProfile(NetworkSection, Page):
 
     # -- sections ----------------------------------------------------------------------
 
-    def entete(self) -> Html:
+    def missing_actions(self) -> list[Action]:
+        """Realised actions naming the territory whose data has errors."""
+        return [
+            a
+            for a in self.ws.actions.values()
+            if a.statut == "realisee"
+            and self.territoire.id in a.territoires
+            and not self.ws.valid(a.id)
+        ]
+
+    def entete(self) -> Section:
         """Name, milieu, département, structures based there, key figures."""
         t = self.territoire
         here = [s for s in self.ws.structures.values() if s.territoire == t.id]
@@ -342,17 +352,24 @@ class TerritoryProfile(NetworkSection, Page):
             {"libelle": "Partenaires dans le réseau", "valeur": fmt.nombre(len(partners))},
             {"libelle": "dont liens ville-campagne", "valeur": fmt.nombre(len(urban))},
         ]
-        return self.render(
-            "territoire_entete.html.j2",
-            nom=t.nom,
-            milieu=label("milieu", t.milieu),
-            departement=label("departement", t.departement) if t.departement else "non renseigné",
-            structures=[s.nom for s in here],
-            depuis=min((a.annee for a in self.joined if a.annee), default=None),
-            cartes=cards,
-            fictive=self.fictive,
-            notice=FICTITIOUS_NOTICE,
-            source=self.ws.demarche.source,
+        return Section(
+            [
+                self.absent_alert(),
+                self.render(
+                    "territoire_entete.html.j2",
+                    nom=t.nom,
+                    milieu=label("milieu", t.milieu),
+                    departement=label("departement", t.departement)
+                    if t.departement
+                    else "non renseigné",
+                    structures=[s.nom for s in here],
+                    depuis=min((a.annee for a in self.joined if a.annee), default=None),
+                    cartes=cards,
+                    fictive=self.fictive,
+                    notice=FICTITIOUS_NOTICE,
+                    source=self.ws.demarche.source,
+                ),
+            ]
         )
 
     def actions(self) -> Section:
@@ -561,6 +578,7 @@ class TerritoryProfile(NetworkSection, Page):
             points=points,
             seuil=self.seuil,
             masked=list(dict.fromkeys(self.masking)),
+            avertissements=self.reading_warnings(self.joined, named=True),
             fictive=self.fictive,
             notice=FICTITIOUS_NOTICE,
             source=self.ws.demarche.source,

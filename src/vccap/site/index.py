@@ -128,6 +128,11 @@ def write_index(ws: Workspace, out: Path, status: SiteStatus) -> bool:
         annexes=annexes,
         apercu=_overview(ws, summaries, built),
         fictitious=any(a.fictive for a in ws.actions.values()),
+        absentes=[
+            ws.actions[a].titre
+            for a in status.invalid
+            if a in ws.actions and ws.actions[a].statut == "realisee"
+        ],
     )
     path = out / "index.html"
     if path.exists() and path.read_text(encoding="utf-8") == text:
