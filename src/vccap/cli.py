@@ -209,6 +209,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                 )
             for name in data["fragments"]:
                 _out(f"Fragment de l'espace utilisé à la place de celui du kit : {name}")
+        elif event == "new_key":
+            _out("Nouvelle clé de pseudonymisation : tout est relu et audité à nouveau.")
         elif event == "done":
             seconds = f"{data['seconds']:.1f}".replace(".", ",")
             mark = "✓" if data["ok"] else "✗"
@@ -218,7 +220,15 @@ def cmd_build(args: argparse.Namespace) -> int:
             else:
                 _err(f"{line} — échec : {data['error_name']} : {data['error']}")
 
-    report = build(args.workspace, args.out, jobs=jobs, force=args.force, reporter=reporter)
+    report = build(
+        args.workspace,
+        args.out,
+        jobs=jobs,
+        force=args.force,
+        reporter=reporter,
+        notebooks=args.carnets_executes,
+        new_key=args.nouvelle_cle,
+    )
     seconds = f"{report.seconds:.1f}".replace(".", ",")
     _out(
         f"Site construit en {seconds} s : {plural(len(report.built), 'page')} construite"
@@ -242,10 +252,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
         _err(f"Dossier introuvable : {out}")
         return 1
     values = None
+    threshold = 3
     if args.workspace:
         ws = load_workspace(args.workspace)
         values = ws.personal_values
-    hits = audit(out.resolve(), values)
+        threshold = ws.seuil
+    hits = audit(out.resolve(), values, threshold=threshold)
     if hits:
         raise AuditFailed(hits)
     checked = "motifs de courriel et de téléphone" + (
@@ -343,6 +355,17 @@ def _setup_build(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--force", action="store_true", help="tout reconstruire, sans tenir compte du cache"
+    )
+    p.add_argument(
+        "--carnets-executes",
+        metavar="DOSSIER",
+        default=None,
+        help="garder les carnets exécutés dans ce dossier (hors du site publié)",
+    )
+    p.add_argument(
+        "--nouvelle-cle",
+        action="store_true",
+        help="accepter une nouvelle clé de pseudonymisation si la clé de l'espace a disparu",
     )
 
 
