@@ -17,6 +17,7 @@ from vccap.catalogue import type_from_spec
 from vccap.errors import InputError, WorkspaceNotFound
 from vccap.model import (
     ACTION_KEYS,
+    DEBRIEF_FILE,
     DEMARCHE_KEYS,
     ID_RE,
     SLUG_RE,
@@ -30,6 +31,7 @@ from vccap.model import (
     Territoire,
 )
 from vccap.normalize import fold
+from vccap.paths import EXPECTED_INSIDE, inside
 from vccap.workspace import Workspace
 from vccap.yamlio import Lines, read_yaml
 
@@ -53,7 +55,17 @@ def load_workspace(path: str | Path) -> Workspace:
     return ws
 
 
+def _outside(ws: Workspace, path: Path, action: str | None = None) -> bool:
+    """True (and a problem) when ``path`` is a link to something outside the workspace."""
+    if inside(ws.root, path):
+        return False
+    ws.add_problem(path, EXPECTED_INSIDE, code="lien_hors_espace", action=action)
+    return True
+
+
 def _safe_yaml(ws: Workspace, path: Path, action: str | None = None) -> tuple[Any, Lines] | None:
+    if _outside(ws, path, action):
+        return None
     try:
         return read_yaml(path, ws.display(path), action=action)
     except InputError as problem:
@@ -141,6 +153,8 @@ def _read_reference_csv(
         ws.add_problem(
             path, f"un fichier {name} (colonnes : {', '.join(columns)})", code="fichier_absent"
         )
+        return []
+    if _outside(ws, path):
         return []
     raw = read_table(path, name.removesuffix(".csv"), display=ws.display(path))
     ws.problems.extend(raw.problems)
@@ -288,6 +302,8 @@ def _load_actions(ws: Workspace) -> None:
     for action_dir in sorted(
         p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
     ):
+        if _outside(ws, action_dir, action_dir.name):
+            continue
         action = _load_action(ws, action_dir)
         if action is None:
             continue
@@ -491,6 +507,10 @@ def _load_action(ws: Workspace, action_dir: Path) -> Action | None:
         action_dir, display_root=ws.root.parent, action=action_id
     )
     ws.problems.extend(file_problems)
+    files = {k: p for k, p in files.items() if not _outside(ws, p, action_id)}
+    debrief = action_dir / DEBRIEF_FILE
+    if debrief.exists():
+        _outside(ws, debrief, action_id)
 
     return Action(
         id=action_id,
