@@ -10,8 +10,8 @@ import nbformat
 import pytest
 
 from conftest import EXAMPLE, NOT_RAW, PRO_2016, ROOT, SALON_2016, SESSION_2016, tree_digest
-from vccap.cli import main
 from vccap.build.state import state_dir
+from vccap.cli import main
 from vccap.loading import load_workspace
 
 

@@ -243,3 +243,18 @@ def test_hashed_values_round_trip_and_depend_on_the_key():
     assert "fèvre" not in text and "fevre" not in text and "b.fr" not in text
     other_key = Finder(HashedValues.of(values, b"x" * 32))
     assert scrub("Hélène Lefèvre", other_key) == "[nom masqué]"
+
+
+def test_a_name_that_is_also_a_place_of_the_workspace_is_found_only_in_context():
+    values = PersonalValues.empty()
+    values.update(pd.DataFrame({"nom": ["Lyon", "Dupuis"], "prenom": ["Paul", "Nancy"]}))
+    hashed = HashedValues.of(values, KEY)
+    places = textnorm.words("Métropole de Lyon") + textnorm.words("Pays de Nancy")
+    finder = Finder(hashed, 3, places)
+    assert scrub("Le salon de Lyon, à Nancy.", finder) == "Le salon de Lyon, à Nancy."
+    assert scrub("M. Lyon et Paul Lyon, Nancy Dupuis.", finder) == (
+        "M. [nom masqué] et [nom masqué], [nom masqué]."
+    )
+    assert scrub("Le salon de Lyon, à Nancy.", Finder(hashed, 3)) == (
+        "Le salon de [nom masqué], à [nom masqué]."
+    )

@@ -120,19 +120,24 @@ def audit(
     *,
     hashed: HashedValues | None = None,
     threshold: int = 3,
+    places: Iterable[str] = (),
+    finder: Finder | None = None,
     skip: Callable[[Path], bool] | None = None,
     display_name: str | None = None,
 ) -> list[AuditHit]:
     """Scan every file under ``out_dir`` for personal values and e-mail / phone patterns.
 
-    Give the raw ``values`` (hashed here with a throw-away key) or already ``hashed`` ones;
-    ``threshold`` is the workspace's (rare first names). ``skip(path)`` may leave out files
+    Give the raw ``values`` (hashed here with a throw-away key), already ``hashed`` ones, or
+    the scrubber's own ``finder``; ``threshold`` is the workspace's (rare first names) and
+    ``places`` the words of its own names (:attr:`Workspace.place_words`). ``skip(path)`` may
+    leave out files
     known to be clean (the build's incremental audit). Files are named under
     ``display_name`` (default: the folder's name), as in ``reports/index.html``.
     """
-    if hashed is None and values is not None:
-        hashed = HashedValues.of(values, secrets.token_bytes(32))
-    finder = Finder(hashed, threshold)
+    if finder is None:
+        if hashed is None and values is not None:
+            hashed = HashedValues.of(values, secrets.token_bytes(32))
+        finder = Finder(hashed, threshold, places)
     out_dir = Path(out_dir)
     name = display_name or out_dir.name
     hits: list[AuditHit] = []

@@ -252,12 +252,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
         _err(f"Dossier introuvable : {out}")
         return 1
     values = None
-    threshold = 3
+    threshold, places = 3, frozenset()
     if args.workspace:
         ws = load_workspace(args.workspace)
-        values = ws.personal_values
-        threshold = ws.seuil
-    hits = audit(out.resolve(), values, threshold=threshold)
+        values, threshold, places = ws.personal_values, ws.seuil, ws.place_words
+    hits = audit(out.resolve(), values, threshold=threshold, places=places)
     if hits:
         raise AuditFailed(hits)
     checked = "motifs de courriel et de téléphone" + (

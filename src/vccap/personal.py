@@ -22,8 +22,9 @@ What is found (accents, case, apostrophes and dashes never matter):
   workspace's threshold (and never fewer than 2), so that it points to one of them.
 
 **Names that are also words.** A surname that is a frequent French word (``Blanc``,
-``Petit``, ``Roux``, ``Marin``, ``Grand``: :func:`vccap.textnorm.is_common_word`) or has three
-letters or less is scrubbed only where it clearly names someone: next to a first name of the
+``Petit``, ``Roux``, ``Marin``, ``Grand``: :func:`vccap.textnorm.is_common_word`), a word of
+the workspace's own names (territories, structures, region: ``Lyon``, ``Nancy``) or a name of
+three letters or less is scrubbed only where it clearly names someone: next to a first name of the
 lists (``Jade Roux``, ``Roux Jade``), after a form of address (``Mme Roux``, ``M. BLANC``),
 next to an initial (``J. Roux``, ``Roux J.``), or written in capitals (``ROUX``). "Un vin
 blanc", "un petit stand", "Grand Besançon" and "Roux a la cote" at the start of a sentence are
@@ -229,19 +230,35 @@ class Finder:
     ``threshold``: a first name borne by fewer people of the lists is found alone.
     """
 
-    def __init__(self, hashed: HashedValues | None = None, threshold: int = 3) -> None:
+    def __init__(
+        self,
+        hashed: HashedValues | None = None,
+        threshold: int = 3,
+        places: Iterable[str] = (),
+    ) -> None:
         self.hashed = hashed
         self.threshold = max(2, threshold)
         if hashed is None:
             self.rare_first: set[str] = set()
             self.sizes: list[int] = []
+            self.places: set[str] = set()
             return
+        # Words of the workspace's own names (territories, structures, region): a name that is
+        # one of them ("Lyon", "Nancy") is found only in context, like a common word.
+        self.places = {hashed.h(w) for w in places}
         self.rare_first = {
             name
             for name, people in hashed.first.items()
             if name not in hashed.first_common and len(people) < self.threshold
         }
         self.sizes = sorted(hashed.sizes, reverse=True)
+
+    def digest(self) -> str:
+        """What the finder looks for (values, threshold, places), as one hash."""
+        payload = json.dumps(
+            [self.hashed.digest() if self.hashed else "", self.threshold, sorted(self.places)]
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
 
     def find(self, text: str) -> list[Found]:
         """Every personal value in ``text`` (already clean), earliest first, none overlapping."""
@@ -344,7 +361,8 @@ class Finder:
                 return i + size + 1, Found(word.start, nxt.end + int(nxt.dot), "nom")
             if h in hashed.last or h in hashed.last_context:
                 context = self._surname_context(text, words, i, size)
-                if h in hashed.last and not after_saint or context is not None:
+                alone = h in hashed.last and not after_saint and h not in self.places
+                if alone or context is not None:
                     start = context if context is not None else word.start
                     # "Blanc H.": the initial after the surname goes too
                     if (
@@ -355,7 +373,7 @@ class Finder:
                     ):
                         return i + size + 1, Found(start, nxt.end + 1, "nom")
                     return i + size, Found(start, end, "nom")
-            if h in self.rare_first and not after_saint and len(key) >= 3:
+            if h in self.rare_first and not after_saint and len(key) >= 3 and h not in self.places:
                 return i + size, Found(word.start, end, "prenom")
         # An initial then a surname: "H. Lefèvre", "H. Blanc"
         if word.initial and word.dot and i + 1 < len(words) and word.folded not in CIVILITIES:

@@ -343,7 +343,7 @@ def _audit(ws: Workspace, staging: Path, type_id: str, scratch: Path) -> None:
     library = script_text(plotly_js_path().read_text(encoding="utf-8"))
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace(library, "/* plotly.min.js */"), encoding="utf-8")
-    hits = privacy.audit(scratch, ws.personal_values, threshold=ws.seuil)
+    hits = privacy.audit(scratch, finder=ws.scrubber)
     if hits:
         raise AuditFailed(hits)
 

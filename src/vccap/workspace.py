@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from vccap import privacy
+from vccap import privacy, textnorm
 from vccap.catalogue import default_indicators, default_types
 from vccap.errors import InputError, InvalidWorkspace, UnknownAction
 from vccap.model import (
@@ -32,7 +32,7 @@ from vccap.normalize import fold
 from vccap.paths import inside
 
 #: Columns of free text in the raw tables: scrubbed before any page reads them.
-FREE_TEXT_COLUMNS = ("commentaire", "engagement", "titre", "poste", "financeur")
+FREE_TEXT_COLUMNS = ("commentaire", "engagement", "titre", "poste", "financeur", "canal", "commune")
 
 
 def scrub_action(action: Action, finder: privacy.Finder) -> Action:
@@ -246,7 +246,19 @@ class Workspace:
         """What finds the personal values of the raw lists in free text (see
         :mod:`vccap.personal`): used to scrub every free text that reaches a page."""
         hashed = privacy.HashedValues.of(self.personal_values, self.key)
-        return privacy.Finder(hashed, self.seuil)
+        return privacy.Finder(hashed, self.seuil, self.place_words)
+
+    @cached_property
+    def place_words(self) -> frozenset[str]:
+        """The folded words of the workspace's own names (territories, structures, region,
+        démarche): a person's name that is one of them is scrubbed only in context."""
+        names = [t.nom for t in self.territoires.values()]
+        names += [s.nom for s in self.structures.values()]
+        names += [self.demarche.nom, self.demarche.region, self.demarche.chef_de_file]
+        words: set[str] = set()
+        for name in names:
+            words.update(textnorm.words(name or ""))
+        return frozenset(words)
 
     @property
     def name_pattern(self) -> privacy.Finder:
@@ -255,8 +267,9 @@ class Workspace:
 
     def scrub_texts(self, finder: privacy.Finder | None = None) -> None:
         """Scrub the free text of every action (title, place, description, objectives,
-        budget lines, source) and of the démarche (description, principles, source) with ``finder`` (default: :attr:`scrubber`). Done once per workspace,
-        before any page or the site index is written."""
+        budget lines, source) and of the démarche (description, principles, source) with
+        ``finder`` (default: :attr:`scrubber`). Done once per workspace, before any page or
+        the site index is written."""
         if self._texts_scrubbed:
             return
         finder = finder or self.scrubber

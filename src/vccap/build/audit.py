@@ -9,24 +9,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vccap import privacy
+from vccap.audit import audit
 from vccap.build.state import BuildState, sha256_bytes
 from vccap.errors import AuditFailed
+from vccap.personal import Finder
 
 
-def audit_site(
-    site: Path,
-    hashed: privacy.HashedValues,
-    state: BuildState,
-    *,
-    threshold: int = 3,
-    name: str | None = None,
-) -> bool:
+def audit_site(site: Path, finder: Finder, state: BuildState, *, name: str | None = None) -> bool:
     """Audit the files of ``site`` that changed since the last clean audit (all of them when
-    the personal values, the threshold or the key changed). Files are named as under the
-    published folder ``name``. Returns True when some file was scanned; raises
-    :class:`AuditFailed` (the state keeps the files found clean)."""
-    personal = f"{hashed.digest()}:{threshold}:{state.key}"
+    the personal values, what the finder looks for or the key changed) with the scrubber's
+    ``finder``. Files are named as under the published folder ``name``. Returns True when some
+    file was scanned; raises :class:`AuditFailed`."""
+    personal = f"{finder.digest()}:{state.key}"
     previous = state.audit if isinstance(state.audit, dict) else {}
     clean: dict[str, str] = (
         dict(previous.get("fichiers", {})) if previous.get("personnel") == personal else {}
@@ -39,9 +33,7 @@ def audit_site(
         current[rel] = digest
         return clean.get(rel) == digest
 
-    hits = privacy.audit(
-        site, hashed=hashed, threshold=threshold, skip=skip, display_name=name or site.name
-    )
+    hits = audit(site, finder=finder, skip=skip, display_name=name or site.name)
     scanned = {rel for rel, digest in current.items() if clean.get(rel) != digest}
     if hits:
         raise AuditFailed(hits)

@@ -187,7 +187,8 @@ def _build_in(
 
     publish.copy_assets(stage)
     hashed = hashed_personal_values(ws, scans)
-    ws.scrub_texts(Finder(hashed, ws.seuil))  # titles and places the build writes itself
+    finder = Finder(hashed, ws.seuil, ws.place_words)
+    ws.scrub_texts(finder)  # titles and places the build writes itself
     planned = plan(ws, scans, kit=kit, personal=hashed.digest())
     planned_ids = {j.id for j in planned}
     own = [Path(j.template).name for j in planned if j.own_template]
@@ -255,7 +256,7 @@ def _build_in(
     )
     report.results.sort(key=lambda r: r.job_id)
     if audit:
-        report.audited = audit_site(stage, hashed, state, threshold=ws.seuil, name=out.name)
+        report.audited = audit_site(stage, finder, state, name=out.name)
     return report
 
 
