@@ -258,3 +258,9 @@ def test_a_name_that_is_also_a_place_of_the_workspace_is_found_only_in_context()
     assert scrub("Le salon de Lyon, à Nancy.", Finder(hashed, 3)) == (
         "Le salon de [nom masqué], à [nom masqué]."
     )
+
+
+def test_scrubbing_keeps_the_text_as_typed_around_what_it_masks(finder):
+    text = "L’équipe — merci à Zé\u200bphyrine Canari‑Test – et « d’autres »."
+    assert scrub(text, finder) == "L’équipe — merci à [nom masqué] – et « d’autres »."
+    assert scrub("Rien — ni l’un", finder) == "Rien — ni l’un"

@@ -79,6 +79,12 @@ class PersonalValues:
     def last_names(self) -> set[str]:
         return {last for _first, last in self.people}
 
+    def name_pattern(self, threshold: int = 3) -> Finder:
+        """A finder of these values (hashed with a throw-away key), for :func:`scrub`."""
+        import secrets
+
+        return Finder(HashedValues.of(self, secrets.token_bytes(32)), threshold)
+
     def merge(self, other: PersonalValues) -> None:
         self.emails |= other.emails
         self.phones |= other.phones
@@ -431,16 +437,17 @@ def scrub(text: str, finder: Finder | None = None) -> str:
     """
     if not text:
         return text
-    text = textnorm.clean(text)
-    found = (finder or Finder()).find(text)
+    cleaned, where = textnorm.clean_with_positions(text)
+    found = (finder or Finder()).find(cleaned)
     if not found:
         return text
     parts = []
     last = 0
-    for item in found:
-        parts.append(text[last : item.start])
+    for item in found:  # the text as typed (its dashes, apostrophes), only the values masked
+        start, end = where(item.start), where(item.end - 1) + 1
+        parts.append(text[last:start])
         parts.append(MASKS[item.kind])
-        last = item.end
+        last = end
     parts.append(text[last:])
     return "".join(parts)
 

@@ -55,6 +55,16 @@ def clean(text: str) -> str:
     return text.translate(_ZERO_WIDTH).translate(_PLAIN)
 
 
+def clean_with_positions(text: str):
+    """:func:`clean` of ``text``, and a function giving for each position of the clean text
+    its position in ``text`` (zero-width characters are the only ones removed)."""
+    cleaned = clean(text)
+    if len(cleaned) == len(text):
+        return cleaned, lambda i: i
+    kept = [i for i, c in enumerate(text) if ord(c) not in _ZERO_WIDTH]
+    return cleaned, kept.__getitem__
+
+
 def fold(text: str) -> str:
     """Case- and accent-free form of ``text`` (after :func:`clean`)."""
     text = clean(text)
