@@ -210,7 +210,11 @@ def test_a_missing_key_with_a_build_state_is_a_french_error(tmp_path):
     assert keys.build_key(ws, known=True, new_key=True) and (ws / keys.KEY_FILE).exists()
     assert keys.fingerprint(b"a" * 32) != keys.fingerprint(b"b" * 32)
     BuildState(state_dir(ws, out)).save()
-    assert states_exist(ws, out)
+    assert states_exist(ws, out) and keys.has_build_state(ws)
+    (ws / keys.KEY_FILE).unlink()
+    with pytest.raises(SecretKeyError):  # every command, not only the build
+        keys.workspace_key(ws)
+    assert not (ws / keys.KEY_FILE).exists()
 
 
 def test_staging_publishes_whole_or_not_at_all(tmp_path):

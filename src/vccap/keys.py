@@ -54,6 +54,19 @@ def fingerprint(key: bytes) -> str:
     return hmac.new(key, b"vccap-empreinte-de-cle", hashlib.sha256).hexdigest()[:16]
 
 
+def has_build_state(workspace: Path) -> bool:
+    """True when a build of this workspace recorded its state (people were pseudonymised
+    under its key): ``<workspace>/.vccap/sites/*/etat.json`` (see :mod:`vccap.build.state`)."""
+    sites = Path(workspace) / ".vccap" / "sites"
+    return sites.is_dir() and any(sites.glob("*/etat.json"))
+
+
+def workspace_key(workspace: Path) -> bytes:
+    """The key every command uses: created on first use, an error if it vanished after a
+    build (:func:`build_key` with what the workspace itself tells)."""
+    return build_key(workspace, known=has_build_state(workspace))
+
+
 def build_key(workspace: Path, *, known: bool, new_key: bool = False) -> bytes:
     """The key of a build. ``known``: a build state of this workspace exists (people were
     already pseudonymised under a key). A missing key is then an error

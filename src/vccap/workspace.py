@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from vccap import privacy, textnorm
+from vccap import keys, privacy, textnorm
 from vccap.catalogue import default_indicators, default_types
 from vccap.errors import InputError, InvalidWorkspace, UnknownAction
 from vccap.model import (
@@ -283,7 +283,8 @@ class Workspace:
 
     @cached_property
     def key(self) -> bytes:
-        return privacy.secret_key(self.root)
+        """The pseudonymisation key (an error if it vanished after a build)."""
+        return keys.workspace_key(self.root)
 
     def tables(self, action_id: str) -> dict[str, pd.DataFrame]:
         """The action's tables as the rest of the kit sees them.

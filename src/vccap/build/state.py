@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import vccap
+from vccap import keys
 from vccap.site.publish import write_text_atomic
 
 PACKAGE_DIR = Path(vccap.__file__).resolve().parent
@@ -34,8 +35,7 @@ def state_dir(workspace: Path, out: Path) -> Path:
 def states_exist(workspace: Path, out: Path) -> bool:
     """True when some build of this workspace recorded a state (people were pseudonymised
     under its key): under the workspace, or where older versions kept it (``OUT/.vccap``)."""
-    sites = Path(workspace) / STATE_DIR / SITES_DIR
-    if sites.is_dir() and any(sites.glob("*/etat.json")):
+    if keys.has_build_state(workspace):
         return True
     return (Path(out) / STATE_DIR / "etat.json").exists()
 
