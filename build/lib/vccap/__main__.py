@@ -1,5 +1,0 @@
-import sys
-
-from vccap.cli import main
-
-sys.exit(main())
