@@ -212,7 +212,8 @@ def copy_workspace(source: Path, target: Path) -> Path:
 
 SINGLE_PAGE = """
 import json, sys
-from vccap.build import plan, run_job
+from vccap.build.plan import plan
+from vccap.build.run import run_job
 from vccap.loading import load_workspace
 ws = load_workspace(sys.argv[1])
 job = next(j for j in plan(ws) if j.id == "actions/" + sys.argv[2])
@@ -303,7 +304,7 @@ class NaiveRun:
 
 def planned_jobs(workspace: Path) -> list[dict[str, Any]]:
     """The build's jobs as plain dicts: id, template, parameters, cwd."""
-    from vccap.build import plan
+    from vccap.build.plan import plan
     from vccap.loading import load_workspace
 
     ws = load_workspace(workspace)

@@ -15,12 +15,16 @@ SESSION_2016 = "2016-05-session-vivre-travailler-lyon"
 PRO_2016 = "2016-03-professionnalisation-vienne"
 
 
-def tree_digest(folder: Path, skip: tuple[str, ...] = (".cle_pseudonymisation",)) -> dict[str, str]:
+#: What a build or a command may write in a workspace: its key and the build state.
+NOT_RAW = (".cle_pseudonymisation", ".vccap")
+
+
+def tree_digest(folder: Path, skip: tuple[str, ...] = NOT_RAW) -> dict[str, str]:
     """Hash of every file of a folder (to prove raw files are left untouched)."""
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name not in skip
+        if p.is_file() and not set(p.relative_to(folder).parts) & set(skip)
     }
 
 
@@ -28,7 +32,7 @@ def tree_digest(folder: Path, skip: tuple[str, ...] = (".cle_pseudonymisation",)
 def example_copy(tmp_path: Path) -> Path:
     """A private copy of the example workspace, free to modify (key file left out)."""
     target = tmp_path / "data"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".cle_pseudonymisation"))
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(*NOT_RAW))
     return target
 
 
@@ -47,7 +51,7 @@ def example_site(tmp_path_factory) -> ExampleSite:
 
     root = tmp_path_factory.mktemp("exemple")
     workspace = root / "data"
-    shutil.copytree(EXAMPLE, workspace, ignore=shutil.ignore_patterns(".cle_pseudonymisation"))
+    shutil.copytree(EXAMPLE, workspace, ignore=shutil.ignore_patterns(*NOT_RAW))
     out = root / "site"
     build(workspace, out, jobs=2)
     return ExampleSite(workspace, out)

@@ -9,7 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import EXAMPLE, PRO_2016, ROOT, SALON_2016, SESSION_2016, tree_digest
+from conftest import EXAMPLE, NOT_RAW, PRO_2016, ROOT, SALON_2016, SESSION_2016, tree_digest
+from vccap.build.state import state_dir
 from vccap.cli import main
 from vccap.loading import load_workspace
 
@@ -33,7 +34,7 @@ def example_site(tmp_path_factory):
 def _mini(tmp_path: Path, keep=(SALON_2016, SESSION_2016, PRO_2016)) -> Path:
     """A small copy of the example: a few actions, plus the planned and cancelled ones."""
     target = tmp_path / "data"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".cle_pseudonymisation"))
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(*NOT_RAW))
     ws = load_workspace(EXAMPLE)
     for action in ws.actions.values():
         if action.id not in keep and action.statut == "realisee":
@@ -46,8 +47,8 @@ def test_every_realised_action_has_a_page(example_site):
     for action in ws.actions.values():
         page = example_site / "actions" / f"{action.id}.html"
         assert page.exists() == (action.statut == "realisee"), action.id
-        if action.statut == "realisee":
-            assert (example_site / "actions" / f"{action.id}.ipynb").exists()
+        # executed notebooks are not published (vccap build --carnets-executes keeps them)
+        assert not (example_site / "actions" / f"{action.id}.ipynb").exists()
     index = (example_site / "index.html").read_text(encoding="utf-8")
     for action in ws.actions.values():
         assert action.titre.replace("'", "&#39;") in index or action.titre in index
@@ -124,10 +125,18 @@ def test_a_failing_notebook_fails_alone(tmp_path, capsys, monkeypatch):
     assert (out / "actions" / f"{SALON_2016}.html").exists()
     assert (out / "actions" / f"{PRO_2016}.html").exists()
     assert not (out / "actions" / f"{SESSION_2016}.html").exists()
-    executed = nbformat.read(out / "actions" / f"{SESSION_2016}.ipynb", as_version=4)
+    # the failed notebook and the log stay in the workspace, out of the published folder
+    assert not list(out.rglob("*.ipynb"))
+    kept = state_dir(workspace, out) / "carnets" / "actions" / f"{SESSION_2016}.ipynb"
+    executed = nbformat.read(kept, as_version=4)
     assert any("papermill-error-cell-tag" in c.metadata.get("tags", []) for c in executed.cells)
+    assert str(workspace) not in kept.read_text(encoding="utf-8")
+    assert str(kept) in err and "journal.txt" in err
+    log = (state_dir(workspace, out) / "journal.txt").read_text(encoding="utf-8")
+    assert "rapport cassé pour le test" in log
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "La construction du bilan a échoué" in index
+    assert "AssertionError" not in index and "rapport cassé" not in index
     assert "Traceback" not in err
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import EXAMPLE, ROOT, SALON_2016, SESSION_2016
+from conftest import EXAMPLE, NOT_RAW, ROOT, SALON_2016, SESSION_2016
 from vccap import overrides
 from vccap.build.plan import plan
 from vccap.cli import main
@@ -194,7 +194,7 @@ def _own_report(workspace: Path, name: str = "action_report.ipynb") -> Path:
 
 def test_a_workspace_report_notebook_is_published_and_rebuilt_alone(tmp_path, capsys):
     workspace = tmp_path / "data"
-    shutil.copytree(EXAMPLE, workspace, ignore=shutil.ignore_patterns(".cle_pseudonymisation"))
+    shutil.copytree(EXAMPLE, workspace, ignore=shutil.ignore_patterns(*NOT_RAW))
     keep = {SALON_2016, SESSION_2016}
     for folder in (workspace / "actions").iterdir():
         if folder.name not in keep:

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 from vccap.errors import ERREUR, InputError
 from vccap.model import ACTION_KEYS, SLUG_RE, STATUTS, Action, LigneBudget, Objectif
 from vccap.normalize import fold
+from vccap.paths import inside
 from vccap.reading.dates import parse_date_text
-from vccap.reading.files import find_table_files, inside
+from vccap.reading.files import find_table_files
 from vccap.reading.numbers import decimals_of, parse_number_text
 from vccap.schemas import load_schema
 from vccap.yamlio import Lines, read_yaml_texts
@@ -263,7 +264,7 @@ def load_action(ws: Workspace, action_dir: Path) -> Action | None:
         ws.add(InputError(ws.display(path), "un fichier action.yml dans le dossier de l'action",
                           code="fichier_absent", action=action_id))  # fmt: skip
         return None
-    if not inside(path, ws.root):
+    if not inside(ws.root, path):
         ws.add(InputError(ws.display(path), "un fichier de l'espace de travail (ce lien "
                           "symbolique mène hors de l'espace et n'est pas suivi)",
                           code="lien_symbolique", action=action_id))  # fmt: skip

@@ -202,10 +202,11 @@ class JobFailed(VccapError):
 
 @dataclass(eq=False)
 class BuildFailed(VccapError):
-    """Some jobs of a build failed; the others were built."""
+    """Some jobs of a build failed; the others were built (and published)."""
 
     failed: list[JobFailed] = field(default_factory=list)
     built: int = 0
+    log: Path | None = None  # the build log, outside the published folder
 
     def __post_init__(self) -> None:
         super().__init__(len(self.failed), self.built)

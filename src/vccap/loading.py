@@ -24,6 +24,7 @@ from vccap.model import (
     Structure,
     Territoire,
 )
+from vccap.paths import EXPECTED_INSIDE, inside
 from vccap.workspace import Workspace
 from vccap.yamlio import Lines, read_yaml
 
@@ -50,17 +51,11 @@ def load_workspace(path: str | Path) -> Workspace:
 
 
 def _check_links(ws: Workspace) -> None:
-    """Files of the workspace that a symbolic link leads outside it are problems."""
-    from vccap.reading.files import inside
-
-    names = ("demarche.yml", "territoires.csv", "structures.csv", "types_action.yml")
-    for path in [ws.root / n for n in names] + [
-        ws.root / "correspondances.yml",
-        ws.root / "actions",
-    ]:
-        if path.is_symlink() and not inside(path, ws.root):
-            ws.add_problem(path, "un fichier de l'espace de travail (ce lien symbolique mène hors "
-                           "de l'espace et n'est pas suivi)", code="lien_symbolique")  # fmt: skip
+    """The column mappings and the actions folder, when a link leads them out of the
+    workspace, are problems (the other files are checked when they are read)."""
+    for path in (ws.root / "correspondances.yml", ws.root / "actions"):
+        if path.exists():
+            _outside(ws, path)
 
 
 def _load_correspondances(ws: Workspace) -> None:
@@ -71,7 +66,17 @@ def _load_correspondances(ws: Workspace) -> None:
     ws.problems.extend(problems)
 
 
+def _outside(ws: Workspace, path: Path, action: str | None = None) -> bool:
+    """True (and a problem) when ``path`` is a link to something outside the workspace."""
+    if inside(ws.root, path):
+        return False
+    ws.add_problem(path, EXPECTED_INSIDE, code="lien_hors_espace", action=action)
+    return True
+
+
 def _safe_yaml(ws: Workspace, path: Path, action: str | None = None) -> tuple[Any, Lines] | None:
+    if _outside(ws, path, action):
+        return None
     try:
         return read_yaml(path, ws.display(path), action=action)
     except InputError as problem:
@@ -159,6 +164,8 @@ def _read_reference_csv(
         ws.add_problem(
             path, f"un fichier {name} (colonnes : {', '.join(columns)})", code="fichier_absent"
         )
+        return []
+    if _outside(ws, path):
         return []
     raw = read_table(path, name.removesuffix(".csv"), display=ws.display(path))
     ws.problems.extend(raw.problems)
@@ -291,6 +298,8 @@ def _load_actions(ws: Workspace) -> None:
     for action_dir in sorted(
         p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
     ):
+        if _outside(ws, action_dir, action_dir.name):
+            continue
         action = load_action(ws, action_dir)
         if action is None:
             continue

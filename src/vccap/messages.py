@@ -216,6 +216,13 @@ def format_error(exc: VccapError) -> str:
             "absente": "la clé n'existe pas",
             "ecriture_impossible": "impossible de la créer (dossier en lecture seule ?)",
         }
+        if exc.reason == "disparue":
+            return (
+                f"Erreur : la clé de pseudonymisation a disparu ({exc.path}) : les personnes "
+                "ne seront plus reconnues d'une action à l'autre. Remettez le fichier depuis "
+                "votre sauvegarde, ou, s'il est perdu pour de bon, relancez avec --nouvelle-cle "
+                "(une nouvelle clé est créée et tout le site est reconstruit et audité)."
+            )
         return f"Clé de pseudonymisation {exc.path} : {reasons.get(exc.reason, exc.reason)}."
     if isinstance(exc, JobFailed):
         detail = f" ({exc.error_name} : {exc.error_value})" if exc.error_name else ""
@@ -227,6 +234,8 @@ def format_error(exc: VccapError) -> str:
             f"{plural(len(exc.failed), 'page')} en échec, {plural(exc.built, 'page')} "
             f"construite{'s' if exc.built > 1 else ''}."
         )
+        if exc.log is not None:
+            lines.append(f"Journal de construction : {exc.log}")
         return "\n".join(lines)
     if isinstance(exc, DisclosureFailed):
         lines = [

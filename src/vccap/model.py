@@ -160,12 +160,12 @@ class Action:
     @property
     def debrief_path(self) -> Path | None:
         """The debrief file; None when absent or when a link leads it out of the workspace."""
-        from vccap.reading.files import inside
+        from vccap.paths import inside
 
         if self.folder is None:
             return None
         path = self.folder / DEBRIEF_FILE
-        if not path.exists() or not inside(path, self.folder.parent.parent):
+        if not path.exists() or not inside(self.folder.parent.parent, path):
             return None
         return path
 

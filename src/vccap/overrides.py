@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 
 from vccap.errors import TemplateNotFound
+from vccap.paths import inside
 
 NOTEBOOKS_DIR = "carnets"
 FRAGMENTS_DIR = "gabarits"
@@ -48,7 +49,7 @@ def notebook(workspace: Path | None, name: str) -> tuple[Path, bool]:
     if workspace is not None:
         own = Path(workspace) / NOTEBOOKS_DIR / name
         searched.append(own.parent)
-        if own.is_file():
+        if own.is_file() and inside(workspace, own):
             return own, True
     kit = kit_notebooks_dir() / name
     searched.append(kit.parent)
@@ -62,7 +63,9 @@ def fragment_files(workspace: Path | None) -> list[Path]:
     if workspace is None:
         return []
     folder = Path(workspace) / FRAGMENTS_DIR
-    return sorted(p for p in folder.glob("*.j2") if p.is_file()) if folder.is_dir() else []
+    if not folder.is_dir() or not inside(workspace, folder):
+        return []
+    return sorted(p for p in folder.glob("*.j2") if p.is_file() and inside(workspace, p))
 
 
 def fragments_dirs(workspace: Path | None) -> list[Path]:
@@ -71,6 +74,17 @@ def fragments_dirs(workspace: Path | None) -> list[Path]:
     if workspace is not None and (Path(workspace) / FRAGMENTS_DIR).is_dir():
         dirs.append(Path(workspace) / FRAGMENTS_DIR)
     return [*dirs, kit_fragments_dir()]
+
+
+def fragment_loader(workspace: Path | None):
+    """The jinja2 loader of fragments: the workspace's own (:func:`fragment_files`, links out
+    of the workspace left out), then the kit's."""
+    import jinja2
+
+    own = {p.name: p.read_text(encoding="utf-8") for p in fragment_files(workspace)}
+    return jinja2.ChoiceLoader(
+        [jinja2.DictLoader(own), jinja2.FileSystemLoader(str(kit_fragments_dir()))]
+    )
 
 
 def clean_notebook(path: Path) -> nbformat.NotebookNode:

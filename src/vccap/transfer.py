@@ -37,6 +37,7 @@ from vccap.catalogue import default_types
 from vccap.errors import AuditFailed, InvalidWorkspace, JobFailed, UnknownType
 from vccap.loading import load_workspace
 from vccap.model import DEBRIEF_FILE, TypeAction
+from vccap.paths import inside
 from vccap.schemas import TABLE_KINDS
 from vccap.workspace import Workspace
 
@@ -155,7 +156,7 @@ def _write_action_skeleton(ws: Workspace, spec: TypeAction, folder: Path, scratc
 
     init_workspace(scratch, ws.demarche.region or "Région", nom=ws.demarche.nom)
     own_types = ws.root / "types_action.yml"
-    if own_types.exists():
+    if own_types.exists() and inside(ws.root, own_types):
         shutil.copyfile(own_types, scratch / "types_action.yml")
     created = new_action(scratch, spec.id, _example_id(ws, spec))
     folder.mkdir(parents=True, exist_ok=True)
@@ -342,7 +343,7 @@ def _audit(ws: Workspace, staging: Path, type_id: str, scratch: Path) -> None:
     library = script_text(plotly_js_path().read_text(encoding="utf-8"))
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace(library, "/* plotly.min.js */"), encoding="utf-8")
-    hits = privacy.audit(scratch, ws.personal_values)
+    hits = privacy.audit(scratch, finder=ws.scrubber)
     if hits:
         raise AuditFailed(hits)
 

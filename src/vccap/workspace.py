@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from vccap import privacy
+from vccap import keys, privacy, textnorm
 from vccap.catalogue import default_indicators, default_types
 from vccap.errors import InputError, InvalidWorkspace, UnknownAction
 from vccap.model import (
@@ -30,6 +29,31 @@ from vccap.model import (
     parse_debrief,
 )
 from vccap.normalize import fold
+from vccap.paths import inside
+
+#: Columns of free text in the raw tables: scrubbed before any page reads them.
+FREE_TEXT_COLUMNS = ("commentaire", "engagement", "titre", "poste", "financeur", "canal", "commune")
+
+
+def scrub_action(action: Action, finder: privacy.Finder) -> Action:
+    """A copy of ``action`` whose free text holds no personal value of the lists."""
+
+    def clean(text: str) -> str:
+        return privacy.scrub(text, finder) if text else text
+
+    return dataclasses.replace(
+        action,
+        titre=clean(action.titre),
+        lieu=clean(action.lieu),
+        descriptif=clean(action.descriptif),
+        source=clean(action.source),
+        objectifs=[dataclasses.replace(o, libelle=clean(o.libelle)) for o in action.objectifs],
+        budget=[
+            dataclasses.replace(b, poste=clean(b.poste), financeur=clean(b.financeur))
+            for b in action.budget
+        ],
+    )
+
 
 # --------------------------------------------------------------------------- the workspace
 
@@ -102,6 +126,7 @@ class Workspace:
         #: Actions whose table problems are already in ``problems`` (read, or scanned).
         self.checked: set[str] = set()
         self._tables: dict[str, dict[str, pd.DataFrame]] = {}
+        self._texts_scrubbed = False
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -248,20 +273,53 @@ class Workspace:
             if action.folder is None:
                 continue
             for entry in self._read_tables(action_id).values():
-                found = entry.personal
-                values.emails |= found.emails
-                values.phones |= found.phones
-                values.full_names |= found.full_names
-                values.last_names |= found.last_names
+                values.merge(entry.personal)
         return values
 
     @cached_property
-    def name_pattern(self) -> re.Pattern[str] | None:
-        return self.personal_values.name_pattern()
+    def scrubber(self) -> privacy.Finder:
+        """What finds the personal values of the raw lists in free text (see
+        :mod:`vccap.personal`): used to scrub every free text that reaches a page."""
+        hashed = privacy.HashedValues.of(self.personal_values, self.key)
+        return privacy.Finder(hashed, self.seuil, self.place_words)
+
+    @cached_property
+    def place_words(self) -> frozenset[str]:
+        """The folded words of the workspace's own names (territories, structures, region,
+        démarche): a person's name that is one of them is scrubbed only in context."""
+        names = [t.nom for t in self.territoires.values()]
+        names += [s.nom for s in self.structures.values()]
+        names += [self.demarche.nom, self.demarche.region, self.demarche.chef_de_file]
+        words: set[str] = set()
+        for name in names:
+            words.update(textnorm.words(name or ""))
+        return frozenset(words)
+
+    @property
+    def name_pattern(self) -> privacy.Finder:
+        """Former name of :attr:`scrubber`."""
+        return self.scrubber
+
+    def scrub_texts(self, finder: privacy.Finder | None = None) -> None:
+        """Scrub the free text of every action (title, place, description, objectives,
+        budget lines, source) and of the démarche (description, principles, source) with
+        ``finder`` (default: :attr:`scrubber`). Done once per workspace, before any page or
+        the site index is written."""
+        if self._texts_scrubbed:
+            return
+        finder = finder or self.scrubber
+        for action_id, action in list(self.actions.items()):
+            self.actions[action_id] = scrub_action(action, finder)
+        demarche = self.demarche
+        demarche.description = privacy.scrub(demarche.description, finder)
+        demarche.source = privacy.scrub(demarche.source, finder)
+        demarche.principes = {k: privacy.scrub(v, finder) for k, v in demarche.principes.items()}
+        self._texts_scrubbed = True
 
     @cached_property
     def key(self) -> bytes:
-        return privacy.secret_key(self.root)
+        """The pseudonymisation key (an error if it vanished after a build)."""
+        return keys.workspace_key(self.root)
 
     def tables(self, action_id: str) -> dict[str, pd.DataFrame]:
         """The action's tables as the rest of the kit sees them.
@@ -280,9 +338,9 @@ class Workspace:
         for kind, raw in raws.items():
             df = privacy.pseudonymise(raw.df, self.key)
             df = df.drop(columns=[c for c in df.columns if c == "_ligne"])
-            for column in ("commentaire", "engagement"):
+            for column in FREE_TEXT_COLUMNS:
                 if column in df.columns:
-                    df[column] = privacy.scrub_series(df[column], self.name_pattern)
+                    df[column] = privacy.scrub_series(df[column], self.scrubber)
             if "structure" in df.columns:
                 df = self._enrich_structures(df)
             out[kind] = df
@@ -301,8 +359,8 @@ class Workspace:
         """The scrubbed debrief of an action, or None when there is none."""
         action = self.action(action_id)
         path = action.debrief_path
-        if path is None:
+        if path is None or not inside(self.root, path):
             return None
         text = path.read_bytes().decode("utf-8-sig", errors="replace")
-        text = privacy.scrub(text, self.name_pattern)
+        text = privacy.scrub(text, self.scrubber)
         return parse_debrief(text)

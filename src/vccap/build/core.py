@@ -10,23 +10,35 @@ changed; :mod:`vccap.site.index` writes the front page from the pages' summaries
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vccap import overrides
+from vccap import keys, overrides
 from vccap.build.audit import audit_site
 from vccap.build.disclosure import control, with_masks
 from vccap.build.plan import Job, plan
 from vccap.build.run import JobResult, default_jobs, run_jobs
 from vccap.build.scan import hashed_personal_values, scan
-from vccap.build.state import BuildState, kit_digest, scan_digest, sha256_bytes
+from vccap.build.stage import Staging
+from vccap.build.state import (
+    FAILED_NOTEBOOKS_DIR,
+    LOG_FILE,
+    BuildState,
+    kit_digest,
+    scan_digest,
+    sha256_bytes,
+    state_dir,
+    states_exist,
+)
 from vccap.disclosure.masks import read_masks
 from vccap.errors import BuildFailed, InvalidWorkspace, JobFailed
 from vccap.loading import load_workspace
 from vccap.messages import format_problem
+from vccap.personal import Finder
 from vccap.site import publish
 from vccap.site.index import SiteStatus, write_index
 
@@ -44,7 +56,8 @@ class BuildReport:
     invalid_actions: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
     audited: bool = False
-    disclosure: dict[str, Any] = field(default_factory=dict)
+    log: Path | None = None  # the build log (outside the published folder)
+    disclosure: dict[str, Any] = field(default_factory=dict)  # the statistical audit
 
     @property
     def failed(self) -> list[JobResult]:
@@ -59,13 +72,6 @@ class BuildReport:
         return [r for r in self.results if r.ok and r.cached]
 
 
-Reporter = Callable[[str, dict[str, Any]], None]
-
-
-def _silent(event: str, data: dict[str, Any]) -> None:
-    return None
-
-
 def build(
     workspace: str | Path,
     out: str | Path,
@@ -74,20 +80,96 @@ def build(
     force: bool = False,
     audit: bool = True,
     reporter: Reporter = _silent,
+    notebooks: str | Path | None = None,
+    new_key: bool = False,
 ) -> BuildReport:
     """Build the site of ``workspace`` into ``out``.
 
+    The site is built in a staging folder, audited, then swapped in
+    (:mod:`~vccap.build.stage`): a failed audit or an interrupted build leaves the previous
+    site whole. The state, the log (``journal.txt``) and the executed notebooks of failed
+    pages live in the workspace (:func:`~vccap.build.state.state_dir`); ``notebooks`` keeps
+    every executed notebook in that folder instead. ``new_key`` accepts a new pseudonymisation
+    key when the workspace's has disappeared.
+
     Raises :class:`InvalidWorkspace` when the workspace itself (démarche, territories,
-    structures) is invalid, :class:`BuildFailed` when some pages failed (the others are
-    built) and :class:`AuditFailed` when personal data is found in the output.
+    structures) is invalid, :class:`SecretKeyError` when its key disappeared since the last
+    build, :class:`BuildFailed` when some pages failed (the others are published) and
+    :class:`AuditFailed` when personal data is found (nothing is published).
     """
     started = time.perf_counter()
     ws = load_workspace(workspace)
     if ws.general_problems():
         raise InvalidWorkspace(ws.root, ws.general_problems())
     out = Path(out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    state = BuildState(out) if force else BuildState.load(out)
+    folder = state_dir(ws.root, out)
+    key = keys.build_key(ws.root, known=states_exist(ws.root, out), new_key=new_key)
+    ws.__dict__["key"] = key  # the workspace's cached key: the one checked here
+    state = BuildState(folder) if force else BuildState.load(folder)
+    if state.bind(keys.fingerprint(key)) and state.jobs:
+        reporter("new_key", {})
+    log = BuildLog(folder / LOG_FILE)
+    staging = Staging(out)
+    stage = staging.prepare()
+    try:
+        report = _build_in(ws, out, stage, state, log, reporter, jobs, audit, notebooks)
+    except BaseException:
+        staging.discard()
+        _save_scans_only(state)
+        raise
+    staging.publish()
+    state.save()
+    report.seconds = time.perf_counter() - started
+    log.write(f"Site publié dans {out.name} en {report.seconds:.1f} s.")
+    if report.failed or report.invalid_actions:
+        failures = [
+            JobFailed(
+                r.job_id, _failed_notebook(folder, notebooks, r.job_id), r.error_name, r.error_value
+            )
+            for r in report.failed
+        ]
+        failures += [
+            JobFailed(
+                f"actions/{a}",
+                None,
+                "DonneesInvalides",
+                f"{len(p)} problème(s) dans les fichiers de l'action",
+            )
+            for a, p in report.invalid_actions.items()
+        ]
+        raise BuildFailed(failures, built=len(report.built) + len(report.cached), log=log.path)
+    return report
+
+
+def _failed_notebook(folder: Path, notebooks: str | Path | None, job_id: str) -> Path | None:
+    base = Path(notebooks) if notebooks is not None else folder / FAILED_NOTEBOOKS_DIR
+    path = base / (job_id + ".ipynb")
+    return path if path.exists() else None
+
+
+def _save_scans_only(state: BuildState) -> None:
+    """After a build that published nothing, keep what it learnt of the raw files (and the
+    key it read them under), not its pages: the published site is still the previous one."""
+    previous = BuildState.load(state.path.parent)
+    if previous.key != state.key:
+        previous.jobs, previous.summaries, previous.audit = {}, {}, {}
+    previous.key = state.key
+    previous.files = state.files
+    previous.save()
+
+
+def _build_in(
+    ws,
+    out: Path,
+    stage: Path,
+    state: BuildState,
+    log: BuildLog,
+    reporter: Reporter,
+    jobs: int | None,
+    audit: bool,
+    notebooks: str | Path | None,
+) -> BuildReport:
+    """The build itself, written into the staging folder ``stage``."""
     kit = kit_digest()
     context = hashlib.sha256(scan_digest().encode())
     for name in ("territoires.csv", "structures.csv"):
@@ -95,18 +177,26 @@ def build(
             context.update(sha256_bytes((ws.root / name).read_bytes()).encode())
     scans = scan(ws, state, reporter, context=context.hexdigest())
     report = BuildReport(out)
+    report.log = log.path
     for action_id in ws.actions:
         problems = ws.problems_of(action_id)
         if problems:
             report.invalid_actions[action_id] = [format_problem(p) for p in problems]
+            log.write(f"actions/{action_id} : données invalides, bilan non construit")
+            log.lines(report.invalid_actions[action_id])
             reporter(
                 "invalid", {"action": action_id, "problems": report.invalid_actions[action_id]}
             )
 
-    publish.copy_assets(out)
+    publish.copy_assets(stage)
     hashed = hashed_personal_values(ws, scans)
+    finder = Finder(hashed, ws.seuil, ws.place_words)
+    ws.scrub_texts(finder)  # titles and places the build writes itself
     planned = plan(ws, scans, kit=kit, personal=hashed.digest())
     planned_ids = {j.id for j in planned}
+    masks = read_masks(ws.root)
+    for job in planned:
+        job.digest = with_masks(job, masks, state.summaries.get(job.id))
     own = [Path(j.template).name for j in planned if j.own_template]
     fragments = [p.name for p in overrides.fragment_files(ws.root)]
     if own or fragments:
@@ -114,23 +204,24 @@ def build(
             "overrides",
             {"notebooks": {n: own.count(n) for n in sorted(set(own))}, "fragments": fragments},
         )
-    masks = read_masks(ws.root)
-    for job in planned:
-        job.digest = with_masks(job, masks, state.summaries.get(job.id))
     todo: list[Job] = []
     for job in planned:
-        if state.jobs.get(job.id) == job.digest and (out / job.page).exists():
+        if state.jobs.get(job.id) == job.digest and (stage / job.page).exists():
             report.results.append(
                 JobResult(job.id, True, 0.0, cached=True, summary=state.summaries.get(job.id))
             )
         else:
             todo.append(job)
-    _remove_stale_pages(out, state, planned_ids)
+    _remove_stale_pages(stage, state, planned_ids)
     reporter("plan", {"total": len(planned), "todo": len(todo)})
 
     # Each worker starts one kernel: for one or two pages, one warm kernel is cheaper.
     workers = max(1, min(jobs or default_jobs(), len(todo) if len(todo) > 2 else 1))
     done = 0
+    keep = notebooks is not None
+    notebooks_dir = Path(notebooks).resolve() if keep else state.path.parent / FAILED_NOTEBOOKS_DIR
+    if not keep and notebooks_dir.exists():
+        shutil.rmtree(notebooks_dir, ignore_errors=True)  # those of the last build's failures
 
     def on_result(job: Job, result: JobResult) -> None:
         nonlocal done
@@ -142,7 +233,8 @@ def build(
         else:
             state.jobs.pop(job.id, None)
             state.summaries.pop(job.id, None)
-            (out / job.page).unlink(missing_ok=True)
+            (stage / job.page).unlink(missing_ok=True)
+            log.write(f"{job.id} : échec ({result.error_name} : {result.error_value})")
         reporter(
             "done",
             {
@@ -156,61 +248,61 @@ def build(
             },
         )
 
-    def rerun(jobs: list[Job]) -> None:
+    def rerun(again: list[Job]) -> None:
+        """Publish again the pages whose figures the disclosure control has just hidden."""
         nonlocal todo, done
-        masks = read_masks(ws.root)
-        for job in jobs:
-            job.digest = with_masks(job, masks, state.summaries.get(job.id))
-        report.results[:] = [r for r in report.results if r.job_id not in {j.id for j in jobs}]
-        todo, done = jobs, 0
-        run_jobs(jobs, out, ws.demarche.nom, max(1, min(jobs_wanted, len(jobs))), on_result)
+        current = read_masks(ws.root)
+        for job in again:
+            job.digest = with_masks(job, current, state.summaries.get(job.id))
+        ids = {j.id for j in again}
+        report.results[:] = [r for r in report.results if r.job_id not in ids]
+        todo, done = again, 0
+        wanted = max(1, min(jobs or default_jobs(), len(again)))
+        run_jobs(again, stage, ws.demarche.nom, wanted, on_result, notebooks_dir, keep)
 
-    jobs_wanted = jobs or default_jobs()
-    try:
-        if todo:
-            run_jobs(todo, out, ws.demarche.nom, workers, on_result)
-        state.disclosure = control(
-            ws,
-            state.summaries,
-            {j.id: j for j in planned},
-            rerun,
-            state.disclosure if isinstance(state.disclosure, dict) else None,
-            reporter,
-        )
-        report.disclosure = state.disclosure
-        write_index(
-            ws,
-            out,
-            SiteStatus(
-                built={r.job_id for r in report.results if r.ok},
-                summaries=state.summaries,
-                failed={r.job_id: (r.error_name, r.error_value) for r in report.failed},
-                invalid=report.invalid_actions,
-            ),
-        )
-    finally:
-        state.save()
+    if todo:
+        run_jobs(todo, stage, ws.demarche.nom, workers, on_result, notebooks_dir, keep)
+    state.disclosure = control(
+        ws,
+        state.summaries,
+        {j.id: j for j in planned},
+        rerun,
+        state.disclosure if isinstance(state.disclosure, dict) else None,
+        reporter,
+    )
+    report.disclosure = state.disclosure
+    write_index(
+        ws,
+        stage,
+        SiteStatus(
+            built={r.job_id for r in report.results if r.ok},
+            summaries=state.summaries,
+            failed={r.job_id: (r.error_name, r.error_value) for r in report.failed},
+            invalid=report.invalid_actions,
+        ),
+    )
     report.results.sort(key=lambda r: r.job_id)
-
     if audit:
-        report.audited = audit_site(out, hashed, state)
-    report.seconds = time.perf_counter() - started
-    if report.failed or report.invalid_actions:
-        failures = [
-            JobFailed(r.job_id, out / (r.job_id + ".ipynb"), r.error_name, r.error_value)
-            for r in report.failed
-        ]
-        failures += [
-            JobFailed(
-                f"actions/{a}",
-                None,
-                "DonneesInvalides",
-                f"{len(p)} problème(s) dans les fichiers de l'action",
-            )
-            for a, p in report.invalid_actions.items()
-        ]
-        raise BuildFailed(failures, built=len(report.built) + len(report.cached))
+        report.audited = audit_site(stage, finder, state, name=out.name)
     return report
+
+
+class BuildLog:
+    """The build log (``journal.txt`` beside the state): what failed and why, in full."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        path.write_text(f"Construction du {stamp}\n", encoding="utf-8")
+
+    def write(self, line: str) -> None:
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+
+    def lines(self, lines: list[str]) -> None:
+        for line in lines:
+            self.write("    " + line)
 
 
 def _remove_stale_pages(out: Path, state: BuildState, planned: set[str]) -> None:

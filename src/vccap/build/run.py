@@ -2,13 +2,19 @@
 
 Used by the build and by ``vccap transfer``: :func:`run_job` executes one notebook and
 renders its page; :func:`run_jobs` runs many in worker processes, each keeping one warm
-kernel (:mod:`vccap.kernels`). A failing job keeps its executed notebook and the others go on.
+kernel (:mod:`vccap.kernels`). Executed notebooks are written outside the published folder
+(``notebooks``) and deleted once the page is written, unless asked to keep them
+(``vccap build --carnets-executes DIR``); a failing job keeps its executed notebook there, for
+the build log, and the others go on. A kept notebook holds no absolute path of the machine
+(:func:`without_machine_paths`).
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -78,13 +84,59 @@ def execute_job(job: Job, notebook_path: Path, *, warm: bool = True):
         raise JobFailed(job.id, notebook_path, type(exc).__name__, short(str(exc))) from None
 
 
-def run_job(job: Job, out: str, site_title: str, warm: bool = True) -> JobResult:
-    """Execute one notebook, then write its page (runs in a worker)."""
+def without_machine_paths(path: Path, job: Job) -> None:
+    """Rewrite an executed notebook without the absolute paths of this machine: papermill's
+    input and output paths become names, and the workspace's folder, the kit's, Python's and
+    the home folder are replaced by placeholders wherever they appear (outputs included)."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    meta = nb.get("metadata", {}).get("papermill")
+    if isinstance(meta, dict):
+        meta["input_path"] = Path(meta.get("input_path") or job.template).name
+        meta["output_path"] = job.notebook
+        meta.pop("cwd", None)
+    text = json.dumps(nb, ensure_ascii=False, indent=1)
+    places = {
+        job.cwd: "<espace>",
+        str(Path(job.template).parent): "<carnets>",
+        str(Path(__file__).resolve().parents[1]): "<vccap>",
+        sys.prefix: "<python>",
+        sys.base_prefix: "<python>",
+        str(Path.home()): "~",
+    }
+    for place, name in sorted(places.items(), key=lambda kv: -len(kv[0])):
+        if len(place) > 1:
+            text = text.replace(json.dumps(place)[1:-1], name)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def run_job(
+    job: Job,
+    out: str,
+    site_title: str,
+    warm: bool = True,
+    notebooks: str | None = None,
+    keep: bool = False,
+) -> JobResult:
+    """Execute one notebook, then write its page (runs in a worker).
+
+    The executed notebook goes to ``notebooks`` (a folder outside the published one; a
+    temporary one when None); it is deleted once the page is written unless ``keep``.
+    """
+    if notebooks is None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="vccap-carnets-") as tmp:
+            return run_job(job, out, site_title, warm, tmp, False)
     start = time.perf_counter()
     out_dir = Path(out)
+    notebook = Path(notebooks) / job.notebook
     try:
-        nb = execute_job(job, out_dir / job.notebook, warm=warm)
+        nb = execute_job(job, notebook, warm=warm)
     except JobFailed as exc:
+        without_machine_paths(notebook, job)
         return JobResult(
             job.id,
             False,
@@ -105,6 +157,10 @@ def run_job(job: Job, out: str, site_title: str, warm: bool = True) -> JobResult
             error_name=type(exc).__name__,
             error_value=short(str(exc)),
         )
+    if keep:
+        without_machine_paths(notebook, job)
+    else:
+        notebook.unlink(missing_ok=True)
     return JobResult(job.id, True, time.perf_counter() - start, summary=extract_summary(nb))
 
 
@@ -140,14 +196,20 @@ def run_jobs(
     site_title: str,
     workers: int,
     on_result: Callable[[Job, JobResult], None],
+    notebooks: Path | None = None,
+    keep: bool = False,
 ) -> None:
-    """Run jobs, ``workers`` at a time, calling ``on_result`` in completion order."""
+    """Run jobs, ``workers`` at a time, calling ``on_result`` in completion order.
+
+    Executed notebooks go to ``notebooks`` (kept there when ``keep``, else only those of
+    failed jobs)."""
+    folder = str(notebooks) if notebooks is not None else None
     if workers <= 1:
         from vccap import kernels
 
         try:
             for job in todo:
-                on_result(job, run_job(job, str(out), site_title))
+                on_result(job, run_job(job, str(out), site_title, True, folder, keep))
         finally:
             kernels.shutdown_all()
         return
@@ -161,7 +223,9 @@ def run_jobs(
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=_mp_context(), initializer=_worker_init
     ) as pool:
-        futures = {pool.submit(run_job, job, str(out), site_title): job for job in todo}
+        futures = {
+            pool.submit(run_job, job, str(out), site_title, True, folder, keep): job for job in todo
+        }
         for future in as_completed(futures):
             job = futures[future]
             try:

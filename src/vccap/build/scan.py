@@ -1,6 +1,8 @@
 """Step 1 of a build: read and validate the raw tables whose bytes changed.
 
 Unchanged files reuse what the last build recorded (:class:`~vccap.build.state.BuildState`).
+The record of a file holds no raw value: its problems are kept without the value typed
+(:func:`problem_record`), and a file with such a problem is read again to show it.
 """
 
 from __future__ import annotations
@@ -44,6 +46,21 @@ def _territories_in(df) -> list[str]:
     return sorted(found)
 
 
+def problem_record(problem: dict[str, Any]) -> dict[str, Any]:
+    """A problem as the build state keeps it: the value typed (maybe personal data typed in
+    the wrong column) is left out, only whether there was one is kept."""
+    record = dict(problem)
+    value = record.pop("value", None)
+    if value not in (None, ""):
+        record["valeur_omise"] = True
+    return record
+
+
+def _needs_reading(record: dict[str, Any]) -> bool:
+    """A file whose problems lost their values in the state is read again to show them."""
+    return any(p.get("valeur_omise") for p in record.get("problemes", []))
+
+
 def _from_record(sha: str, record: dict[str, Any]) -> FileScan:
     return FileScan(
         sha,
@@ -78,7 +95,7 @@ def scan(
             record = state.files.get(rel)
             options = ws.read_options(action.id)
             file_context = context + options.digest()
-            if record and record.get("contexte") != file_context:
+            if record and (record.get("contexte") != file_context or _needs_reading(record)):
                 record = None
             if (
                 record
@@ -119,7 +136,7 @@ def scan(
                 "mtime": stat.st_mtime_ns,
                 "type": kind,
                 "sha": scans[rel].sha,
-                "problemes": scans[rel].problems,
+                "problemes": [problem_record(p) for p in scans[rel].problems],
                 "lignes": scans[rel].rows,
                 "personnel": scans[rel].personal,
                 "territoires": scans[rel].territories,
@@ -135,6 +152,8 @@ def scan(
 
 
 def hashed_personal_values(ws: Workspace, scans: dict[str, FileScan]) -> privacy.HashedValues:
+    """The keyed hashes of every file's personal values, merged (for scrubbing the text the
+    build writes itself and for the audit)."""
     merged = privacy.HashedValues.empty(ws.key)
     for item in scans.values():
         merged.merge(item.personal)

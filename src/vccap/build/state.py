@@ -1,7 +1,10 @@
 """What a build remembers between runs: file scans, page digests, summaries, audit.
 
-Kept in ``OUT/.vccap/etat.json`` (see :class:`BuildState`), with the digests of the kit's own
-code (:func:`kit_digest`) and of the code that reads tables (:func:`scan_digest`).
+Kept outside the published folder, in the workspace: ``<workspace>/.vccap/sites/<id>/``
+(:func:`state_dir`, one folder per output folder) holds ``etat.json`` (see
+:class:`BuildState`), the build log ``journal.txt`` and the executed notebooks of failed
+pages (``carnets/``). With the digests of the kit's own code (:func:`kit_digest`) and of the
+code that reads tables (:func:`scan_digest`).
 """
 
 from __future__ import annotations
@@ -12,10 +15,29 @@ from pathlib import Path
 from typing import Any
 
 import vccap
+from vccap import keys
 from vccap.site.publish import write_text_atomic
 
 PACKAGE_DIR = Path(vccap.__file__).resolve().parent
 STATE_DIR = ".vccap"
+SITES_DIR = "sites"
+LOG_FILE = "journal.txt"
+FAILED_NOTEBOOKS_DIR = "carnets"
+
+
+def state_dir(workspace: Path, out: Path) -> Path:
+    """Where the build of ``workspace`` into ``out`` keeps its state, log and failed notebooks
+    (inside the workspace, never in the published folder)."""
+    name = hashlib.sha256(str(Path(out).resolve()).encode()).hexdigest()[:16]
+    return Path(workspace) / STATE_DIR / SITES_DIR / name
+
+
+def states_exist(workspace: Path, out: Path) -> bool:
+    """True when some build of this workspace recorded a state (people were pseudonymised
+    under its key): under the workspace, or where older versions kept it (``OUT/.vccap``)."""
+    if keys.has_build_state(workspace):
+        return True
+    return (Path(out) / STATE_DIR / "etat.json").exists()
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -36,7 +58,15 @@ def kit_digest() -> str:
 def scan_digest() -> str:
     """Hash of the code and schemas that decide how a raw table is read and checked."""
     digest = hashlib.sha256(vccap.__version__.encode())
-    names = ["tables.py", "normalize.py", "schemas.py", "privacy.py", "yamlio.py"]
+    names = [
+        "tables.py",
+        "normalize.py",
+        "schemas.py",
+        "privacy.py",
+        "personal.py",
+        "textnorm.py",
+        "yamlio.py",
+    ]
     paths = [PACKAGE_DIR / n for n in names] + sorted((PACKAGE_DIR / "schemas").glob("*.json"))
     paths += sorted((PACKAGE_DIR / "reading").glob("*.py"))
     for path in paths:
@@ -47,15 +77,19 @@ def scan_digest() -> str:
 class BuildState:
     """What the last build of OUT recorded: file scans, job digests and summaries, audit.
 
-    Kept in ``OUT/.vccap/etat.json``. It holds no personal data: raw files are known by their
-    hash, problems by their French message, and personal values only as keyed hashes (see
-    :class:`vccap.privacy.HashedValues`), useless without the workspace's secret key.
+    Kept in ``<workspace>/.vccap/sites/<id>/etat.json`` (:func:`state_dir`). It holds no
+    personal data: raw files are known by their hash, problems without the value typed (the
+    file is read again to show it), and personal values only as keyed hashes (see
+    :class:`vccap.personal.HashedValues`), useless without the workspace's secret key. It is
+    bound to that key by its fingerprint (``cle``): under another key, what it remembered of
+    the files and of the last audit is dropped (:meth:`bind`).
     """
 
-    VERSION = 2
+    VERSION = 3
 
-    def __init__(self, out: Path) -> None:
-        self.path = out / STATE_DIR / "etat.json"
+    def __init__(self, folder: Path) -> None:
+        self.path = Path(folder) / "etat.json"
+        self.key = ""
         self.files: dict[str, dict[str, Any]] = {}
         self.jobs: dict[str, str] = {}
         self.summaries: dict[str, Any] = {}
@@ -63,14 +97,15 @@ class BuildState:
         self.disclosure: Any = {}
 
     @classmethod
-    def load(cls, out: Path) -> BuildState:
-        state = cls(out)
+    def load(cls, folder: Path) -> BuildState:
+        state = cls(folder)
         try:
             data = json.loads(state.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return state
         if not isinstance(data, dict) or data.get("version") != cls.VERSION:
             return state
+        state.key = data.get("cle", "")
         state.files = data.get("fichiers", {})
         state.jobs = data.get("pages", {})
         state.summaries = data.get("resumes", {})
@@ -78,10 +113,22 @@ class BuildState:
         state.disclosure = data.get("controle_statistique", {})
         return state
 
+    def bind(self, fingerprint: str) -> bool:
+        """Bind the state to the key of this build. Under another key (or none recorded),
+        the files' keyed hashes and the last audit are forgotten: every file is read and
+        every published file audited again. Returns True when that happened."""
+        if self.key == fingerprint:
+            return False
+        self.key = fingerprint
+        self.files = {}
+        self.audit = {}
+        return True
+
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = {
             "version": self.VERSION,
+            "cle": self.key,
             "fichiers": self.files,
             "pages": self.jobs,
             "resumes": self.summaries,

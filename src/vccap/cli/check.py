@@ -171,10 +171,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
         err(f"Dossier introuvable : {out}")
         return 1
     values = None
+    threshold, places = 3, frozenset()
     if args.workspace:
         ws = load_workspace(args.workspace)
-        values = ws.personal_values
-    hits = audit(out.resolve(), values)
+        values, threshold, places = ws.personal_values, ws.seuil, ws.place_words
+    hits = audit(out.resolve(), values, threshold=threshold, places=places)
     if hits:
         raise AuditFailed(hits)
     checked = "motifs de courriel et de téléphone" + (
@@ -192,13 +193,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def _statistical_audit(ws, out: Path) -> int:
     from vccap.build.disclosure import ledgers_of
-    from vccap.build.state import BuildState
+    from vccap.build.state import BuildState, state_dir
     from vccap.disclosure.control import audit
     from vccap.disclosure.masks import read_masks
     from vccap.disclosure.populations import Populations
     from vccap.errors import DisclosureFailed
 
-    ledgers = ledgers_of(BuildState.load(out).summaries)
+    ledgers = ledgers_of(BuildState.load(state_dir(ws.root, out)).summaries)
     if not ledgers:
         out(
             "Contrôle statistique non fait : ce dossier n'a pas été construit par « vccap build » "

@@ -42,6 +42,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                 )
             for name in data["fragments"]:
                 out(f"Fragment de l'espace utilisé à la place de celui du kit : {name}")
+        elif event == "new_key":
+            out("Nouvelle clé de pseudonymisation : tout est relu et audité à nouveau.")
         elif event == "done":
             seconds = f"{data['seconds']:.1f}".replace(".", ",")
             mark = "✓" if data["ok"] else "✗"
@@ -51,7 +53,15 @@ def cmd_build(args: argparse.Namespace) -> int:
             else:
                 err(f"{line} — échec : {data['error_name']} : {data['error']}")
 
-    report = build(args.workspace, args.out, jobs=jobs, force=args.force, reporter=reporter)
+    report = build(
+        args.workspace,
+        args.out,
+        jobs=jobs,
+        force=args.force,
+        reporter=reporter,
+        notebooks=args.carnets_executes,
+        new_key=args.nouvelle_cle,
+    )
     seconds = f"{report.seconds:.1f}".replace(".", ",")
     out(
         f"Site construit en {seconds} s : {plural(len(report.built), 'page')} construite"
@@ -93,6 +103,17 @@ def _setup_build(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--force", action="store_true", help="tout reconstruire, sans tenir compte du cache"
+    )
+    p.add_argument(
+        "--carnets-executes",
+        metavar="DOSSIER",
+        default=None,
+        help="garder les carnets exécutés dans ce dossier (hors du site publié)",
+    )
+    p.add_argument(
+        "--nouvelle-cle",
+        action="store_true",
+        help="accepter une nouvelle clé de pseudonymisation si la clé de l'espace a disparu",
     )
 
 

@@ -119,6 +119,7 @@ class Page(Blocks):
         try:
             check_parameters(cls.KIND)
             ws = load_workspace(resolve_workspace(workspace))
+            ws.scrub_texts()  # no personal value of the lists in any free text of a page
             page = cls(ws, cls.KIND.check(ws, str(key)))
             page.prepare()
         except NotebookStopped:

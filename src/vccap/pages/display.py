@@ -157,9 +157,8 @@ class Fragments:
     """The HTML fragments of the pages, the workspace's own (``gabarits/``) first."""
 
     def __init__(self, workspace: Path | None = None) -> None:
-        dirs = overrides.fragments_dirs(workspace)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+            loader=overrides.fragment_loader(workspace),
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from vccap.errors import AVERTISSEMENT, INFORMATION, InputError
 from vccap.normalize import fold
+from vccap.paths import inside
 from vccap.reading.expected import EXPECTED_OLD_FORMAT, EXPECTED_SYMLINK, EXPECTED_TABLE_NAME
 from vccap.schemas import TABLE_KINDS
 
@@ -75,15 +76,6 @@ def table_kind_of(stem: str) -> tuple[str | None, bool, list[str]]:
     return None, False, named
 
 
-def inside(path: Path, root: Path) -> bool:
-    """Whether ``path``, symbolic links followed, lies inside ``root``."""
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
-
-
 def _display(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
@@ -121,7 +113,7 @@ def find_table_files(
         name = path.name
         if _is_junk(name):
             continue
-        if path.is_symlink() and workspace is not None and not inside(path, workspace):
+        if path.is_symlink() and workspace is not None and not inside(workspace, path):
             say(path, EXPECTED_SYMLINK, "lien_symbolique", value=name)
             continue
         if name.lower() in _KIT_FILES:

@@ -56,10 +56,10 @@ def write_index(ws: Workspace, out: Path, status: SiteStatus) -> bool:
                         "données (lancer « vccap validate » pour le détail)."
                     )
                 elif job_id in failed:
-                    name, value = failed[job_id]
+                    # The error itself stays in the build log: it may quote data or paths.
                     alerte = (
-                        f"La construction du bilan a échoué ({name} : {value}). Le carnet "
-                        f"exécuté est conservé dans {job_id}.ipynb."
+                        "La construction du bilan a échoué : le détail est dans le journal "
+                        "de construction (sortie de « vccap build »)."
                     )
                 summary = summaries.get(job_id) or {}
                 rows.append(

@@ -117,6 +117,26 @@ def script_json(value: Any) -> str:
     return _SCRIPT_UNSAFE_RE.sub(lambda match: _SCRIPT_UNSAFE[match.group()], text)
 
 
+_LINK_TAG_RE = re.compile(r"<(\s*/?\s*a\b)", re.IGNORECASE)
+
+
+def defuse_links(value: Any) -> Any:
+    """A plotly figure (or any JSON value) whose strings hold no live link.
+
+    plotly.js draws ``<a href=...>`` written inside a title, a label, a tick or a hover text
+    as a real link: a territory or structure name holding one would put a link on the
+    site. Every ``<a`` (and ``</a``) becomes ``&lt;a``, which plotly shows as typed text;
+    the kit's own markup (``<br>``, ``<b>``) is kept.
+    """
+    if isinstance(value, str):
+        return _LINK_TAG_RE.sub(r"&lt;\1", value) if "<" in value else value
+    if isinstance(value, dict):
+        return {k: defuse_links(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [defuse_links(v) for v in value]
+    return value
+
+
 def remote_references(page: str) -> list[str]:
     """Remote URLs a page would load (``src``/``href``/``url()``): must stay empty.
 

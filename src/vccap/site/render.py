@@ -27,6 +27,7 @@ from vccap.site.publish import (
     TEMPLATES_DIR,
     UNPUBLISHED_MIMETYPES,
     Breadcrumb,
+    defuse_links,
     figure_label,
     plotly_js_path,
     script_json,
@@ -60,8 +61,11 @@ class PublishPreprocessor(Preprocessor):
                     if not self._publishable(output):
                         continue
                     data = output.get("data", {})
+                    if output.get("output_type") == "error":
+                        output["traceback"] = []  # paths of the machine; the log has it
                     if PLOTLY_MIMETYPE in data:
-                        figure = data[PLOTLY_MIMETYPE]
+                        figure = defuse_links(data[PLOTLY_MIMETYPE])
+                        data[PLOTLY_MIMETYPE] = figure
                         output.setdefault("metadata", {})["vccap_figure"] = {
                             "id": f"fig-{cell_index}-{output_index}",
                             "label": figure_label(figure),
