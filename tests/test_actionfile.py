@@ -204,7 +204,7 @@ def test_symbolic_link_to_outside_is_an_error(tmp_path):
     secret.write_text("Nom;Profil\nX;elu\n")
     root = workspace(tmp_path)
     (root / "actions" / ACTION / "participants.csv").symlink_to(secret)
-    assert "lien_symbolique" in problems(root)
+    assert "lien_hors_espace" in problems(root)
 
 
 def test_a_key_written_twice_is_an_error_not_a_silent_overwrite(tmp_path):
@@ -240,7 +240,7 @@ def test_workspace_files_linked_from_outside_are_problems(tmp_path):
     outside.write_text("id,nom,milieu\nhaut-doubs,Haut-Doubs,rural\nmorvan,Morvan,rural\n")
     (root / "territoires.csv").unlink()
     (root / "territoires.csv").symlink_to(outside)
-    assert "lien_symbolique" in problems(root)
+    assert "lien_hors_espace" in problems(root)
 
 
 def test_a_debrief_linked_from_outside_is_never_read(tmp_path):
@@ -250,7 +250,7 @@ def test_a_debrief_linked_from_outside_is_never_read(tmp_path):
     (root / "actions" / ACTION / "retour_experience.md").symlink_to(notes)
     ws = load_workspace(root)
     assert ws.debrief(ACTION) is None
-    assert "lien_symbolique" in {p.code for p in ws.problems_of(ACTION)}
+    assert "lien_hors_espace" in {p.code for p in ws.problems_of(ACTION)}
 
 
 def test_a_budget_amount_with_three_decimals_is_an_error(tmp_path):

@@ -43,14 +43,18 @@ def _action(root: Path, action_id: str, type_: str, day: str, territoires, parte
 
 @pytest.fixture
 def tiny(tmp_path: Path) -> Path:
-    """Four realised actions (2020: A1, A2; 2021: A3, A4) and one planned (2021)."""
+    """Four realised actions (2020: A1, A2; 2021: A3, A4) and one planned (2021).
+
+    Threshold 1: these tests are about the graph itself; the presence rule (an organisation
+    seen in fewer people than the threshold does not take part) has its own test.
+    """
     root = tmp_path / "ws"
     _write(
         root / "demarche.yml",
         """
         nom: Démarche d'essai
         annees: [2020, 2021]
-        seuil_confidentialite: 3
+        seuil_confidentialite: 1
         """,
     )
     _write(
@@ -257,7 +261,10 @@ def test_example_network_links_every_realised_action(example):
     for action in realised:
         for t in action.territoires:
             assert action.id in G.nodes[node_key(T, t)]["actions"]
-    assert node_key(S, "cap-rural") in G  # chef de file, from participants' Structure column
+    assert node_key(S, "region-aura") in G  # a partner of the 2016 salon, in its action.yml
+    # Cap Rural, in the Structure column of one participant per action, is not an actor:
+    # one person must not put their structure on a page (presence rule)
+    assert node_key(S, "cap-rural") not in G
     ties = network.ties_table(G)
     assert ties["ville_campagne"].sum() > 0
     assert ties.equals(network.ties_table(build_network(example)))
@@ -274,3 +281,25 @@ def test_example_yearly_summaries_grow(example):
     )
     assert yearly.loc[2018, "actions"] == 0 and yearly.loc[2018, "nouveaux_liens"] == 0
     assert (yearly["liens_ville_campagne"] <= yearly["liens"]).all()
+
+
+def test_an_organisation_named_by_fewer_people_than_the_threshold_does_not_take_part(tiny):
+    demarche = tiny / "demarche.yml"
+    demarche.write_text(
+        demarche.read_text().replace("seuil_confidentialite: 1", "seuil_confidentialite: 3")
+    )
+    ws = load_workspace(tiny)
+    G = build_network(ws)
+    loose = build_network(load_workspace(_threshold(tiny, 1)))
+    assert set(G.nodes) < set(loose.nodes)
+    for action in ws.actions.values():  # what action.yml names always takes part
+        for t in action.territoires:
+            if action.statut == "realisee":
+                assert node_key(T, t) in G
+
+
+def _threshold(root: Path, value: int) -> Path:
+    demarche = root / "demarche.yml"
+    text = demarche.read_text()
+    demarche.write_text(text.replace("seuil_confidentialite: 3", f"seuil_confidentialite: {value}"))
+    return root

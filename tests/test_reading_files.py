@@ -88,8 +88,8 @@ def test_symbolic_link_outside_the_workspace_is_not_followed(tmp_path):
     os.symlink(action / "inside.csv", action / "participants.csv")
     tables, problems = find_table_files(action, workspace=tmp_path / "ws")
     assert tables == {"participants": action / "participants.csv"}
-    assert [(p.code, p.severity) for p in problems if p.code == "lien_symbolique"] == [
-        ("lien_symbolique", "erreur")
+    assert [(p.code, p.severity) for p in problems if p.code == "lien_hors_espace"] == [
+        ("lien_hors_espace", "erreur")
     ]
 
 

@@ -140,7 +140,7 @@ def test_a_territory_without_action_reads_well(executed):
     text = _text(nb)
     assert "Aucune action enregistrée" in text
     assert "Aucun contact publié" in text
-    assert "Aucun porteur de projet n'a eu son premier contact avec ce territoire" in text
+    assert "Pas de parcours publié pour ce territoire" in text
     assert "Couveuse stéphanoise d'activités" in text  # its structures did take part
     assert extract_summary(nb)["detail"] == "aucune action enregistrée"
     assert not _figures(nb)

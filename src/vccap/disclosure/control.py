@@ -115,11 +115,31 @@ def _related(target: Figure, figure: Figure) -> int:
     return score
 
 
+def _detail(figure: Figure) -> int:
+    """How fine a figure is (its filters): hiding a fine cell costs readers less than hiding
+    a total or a key figure."""
+    return sum(len(t.filters) for t in figure.terms)
+
+
+#: Pages whose figures readers need most (hidden last): an action's report first.
+PAGE_COST = {"actions": 2, "fiches": 1, "annees": 1}
+
+
+def _cost(pages: set[str]) -> int:
+    return max((PAGE_COST.get(p.split("/", 1)[0], 0) for p in pages), default=0)
+
+
 def candidates(ledgers: list[Ledger], target: Figure, threshold: int) -> list[str]:
     """Published figures that could be hidden to protect ``target``, best first: shares on
-    the same rows, then the closest and smallest counts (never under the threshold)."""
+    the same rows, then counts shown only on secondary pages (a territory's page before a
+    yearly review or a method sheet, before an action's report), the closest, the finest (a
+    territory's cell before an action's total), the smallest (never under the threshold)."""
     shares: dict[str, int] = {}
-    counts: dict[str, tuple[int, int]] = {}
+    counts: dict[str, tuple[int, int, int]] = {}
+    pages: dict[str, set[str]] = {}
+    for ledger in ledgers:
+        for key in ledger.counts:
+            pages.setdefault(key, set()).add(ledger.page)
     for ledger in ledgers:
         for key, (num, den, _, _) in ledger.shares.items():
             score = max(_related(target, num), _related(target, den))
@@ -128,9 +148,12 @@ def candidates(ledgers: list[Ledger], target: Figure, threshold: int) -> list[st
         for key, (figure, value) in ledger.counts.items():
             score = _related(target, figure)
             if score and value >= threshold:
-                counts[key] = (score, value)
+                counts[key] = (score, _detail(figure), value)
     ordered = sorted(shares, key=lambda k: -shares[k])
-    ordered += sorted(counts, key=lambda k: (-counts[k][0], counts[k][1], k))
+    ordered += sorted(
+        counts,
+        key=lambda k: (_cost(pages[k]), -counts[k][0], -counts[k][1], counts[k][2], k),
+    )
     return ordered[:MAX_CANDIDATES]
 
 

@@ -114,7 +114,7 @@ def find_table_files(
         if _is_junk(name):
             continue
         if path.is_symlink() and workspace is not None and not inside(workspace, path):
-            say(path, EXPECTED_SYMLINK, "lien_symbolique", value=name)
+            say(path, EXPECTED_SYMLINK, "lien_hors_espace", value=name)
             continue
         if name.lower() in _KIT_FILES:
             continue
