@@ -93,7 +93,7 @@ def test_the_installed_kit_builds_the_same_site(installed, tmp_path, example_sit
     # the dependencies' data files (nbconvert's base templates) live with the test environment
     env = {**os.environ, "JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter")}
     result = subprocess.run(
-        [str(installed), "-m", "vccap.cli", "build", str(example_site.workspace), "-o", str(site),
+        [str(installed), "-m", "vccap", "build", str(example_site.workspace), "-o", str(site),
          "-j", "2"],
         capture_output=True, text=True, timeout=600, cwd=tmp_path, env=env,
     )  # fmt: skip
