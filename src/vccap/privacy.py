@@ -272,7 +272,14 @@ def scrub_series(series: pd.Series, pattern: re.Pattern[str] | None) -> pd.Serie
 
 
 def iter_lines(path: Path) -> Iterable[tuple[int, str]]:
-    """Lines of a published text file (undecodable bytes replaced)."""
+    """Lines of a published file (undecodable bytes replaced); for a Word document or a PDF,
+    the lines of its text (:func:`vccap.formats.text.document_lines`)."""
+    from vccap.formats.text import document_lines
+
+    lines = document_lines(path)
+    if lines is not None:
+        yield from enumerate(lines, start=1)
+        return
     with open(path, encoding="utf-8", errors="replace") as handle:
         yield from enumerate(handle, start=1)
 
@@ -293,6 +300,9 @@ TEXT_SUFFIXES = {
     ".yaml",
     ".svg",
     ".xml",
+    ".docx",
+    ".pdf",
+    ".qmd",
 }
 
 

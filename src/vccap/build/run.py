@@ -18,6 +18,7 @@ from typing import Any
 
 from vccap.build.plan import Job
 from vccap.errors import JobFailed
+from vccap.formats.documents import documents_of, write_documents
 from vccap.pages.registry import SUMMARY_MIME
 from vccap.site.publish import write_text_atomic
 
@@ -31,6 +32,17 @@ class JobResult:
     error_name: str | None = None
     error_value: str | None = None
     summary: dict[str, Any] | None = None
+    documents: tuple[str, ...] = ()  # document formats written (docx, pdf)
+    documents_failed: dict[str, str] | None = None  # format -> what the converter said
+    executed: bool = True  # False: the page was up to date, only its documents were written
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a build writes besides the pages: document formats, the Chromium for PDF."""
+
+    formats: tuple[str, ...] = ("html",)
+    chromium: str | None = None
 
 
 RENDERER: Any = None
@@ -78,8 +90,39 @@ def execute_job(job: Job, notebook_path: Path, *, warm: bool = True):
         raise JobFailed(job.id, notebook_path, type(exc).__name__, short(str(exc))) from None
 
 
-def run_job(job: Job, out: str, site_title: str, warm: bool = True) -> JobResult:
-    """Execute one notebook, then write its page (runs in a worker)."""
+def write_job_documents(
+    job: Job, out: str, site_title: str, output: Output, start: float, summary: Any = None
+) -> JobResult:
+    """Write the documents of a job whose page is written; a failing format stays with it."""
+    wanted = documents_of(job.kind, output.formats)
+    failed = (
+        write_documents(
+            Path(out), job.id, job.kind, job.title, site_title, wanted, chromium=output.chromium
+        )
+        if wanted
+        else {}
+    )
+    return JobResult(
+        job.id,
+        True,
+        time.perf_counter() - start,
+        summary=summary,
+        documents=tuple(f for f in wanted if f not in failed),
+        documents_failed=failed or None,
+    )
+
+
+def run_documents(job: Job, out: str, site_title: str, output: Output) -> JobResult:
+    """Only the documents of a page that is up to date (its notebook is not run again)."""
+    result = write_job_documents(job, out, site_title, output, time.perf_counter())
+    result.executed = False
+    return result
+
+
+def run_job(
+    job: Job, out: str, site_title: str, warm: bool = True, output: Output | None = None
+) -> JobResult:
+    """Execute one notebook, then write its page and documents (runs in a worker)."""
     start = time.perf_counter()
     out_dir = Path(out)
     try:
@@ -105,7 +148,9 @@ def run_job(job: Job, out: str, site_title: str, warm: bool = True) -> JobResult
             error_name=type(exc).__name__,
             error_value=short(str(exc)),
         )
-    return JobResult(job.id, True, time.perf_counter() - start, summary=extract_summary(nb))
+    return write_job_documents(
+        job, out, site_title, output or Output(), start, summary=extract_summary(nb)
+    )
 
 
 def short(text: str | None, limit: int = 300) -> str:
@@ -140,14 +185,29 @@ def run_jobs(
     site_title: str,
     workers: int,
     on_result: Callable[[Job, JobResult], None],
+    *,
+    output: Output | None = None,
+    documents_only: frozenset[str] = frozenset(),
 ) -> None:
-    """Run jobs, ``workers`` at a time, calling ``on_result`` in completion order."""
+    """Run jobs, ``workers`` at a time, calling ``on_result`` in completion order.
+
+    Jobs whose id is in ``documents_only`` have an up-to-date page: only their documents
+    (``output.formats``) are written.
+    """
+    output = output or Output()
+
+    def task(job: Job) -> tuple[Callable[..., JobResult], tuple[Any, ...]]:
+        if job.id in documents_only:
+            return run_documents, (job, str(out), site_title, output)
+        return run_job, (job, str(out), site_title, True, output)
+
     if workers <= 1:
         from vccap import kernels
 
         try:
             for job in todo:
-                on_result(job, run_job(job, str(out), site_title))
+                function, args = task(job)
+                on_result(job, function(*args))
         finally:
             kernels.shutdown_all()
         return
@@ -161,7 +221,10 @@ def run_jobs(
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=_mp_context(), initializer=_worker_init
     ) as pool:
-        futures = {pool.submit(run_job, job, str(out), site_title): job for job in todo}
+        futures = {}
+        for job in todo:
+            function, args = task(job)
+            futures[pool.submit(function, *args)] = job
         for future in as_completed(futures):
             job = futures[future]
             try:

@@ -45,7 +45,8 @@ def scan_digest() -> str:
 
 
 class BuildState:
-    """What the last build of OUT recorded: file scans, job digests and summaries, audit.
+    """What the last build of OUT recorded: file scans, job digests and summaries, the
+    documents (docx, pdf) written for each page and the page hash they were made from, audit.
 
     Kept in ``OUT/.vccap/etat.json``. It holds no personal data: raw files are known by their
     hash, problems by their French message, and personal values only as keyed hashes (see
@@ -59,6 +60,7 @@ class BuildState:
         self.files: dict[str, dict[str, Any]] = {}
         self.jobs: dict[str, str] = {}
         self.summaries: dict[str, Any] = {}
+        self.documents: dict[str, dict[str, str]] = {}  # page -> {format: page hash}
         self.audit: Any = {}
         self.disclosure: Any = {}
 
@@ -74,6 +76,7 @@ class BuildState:
         state.files = data.get("fichiers", {})
         state.jobs = data.get("pages", {})
         state.summaries = data.get("resumes", {})
+        state.documents = data.get("documents", {})
         state.audit = data.get("audit", {})
         state.disclosure = data.get("controle_statistique", {})
         return state
@@ -85,6 +88,7 @@ class BuildState:
             "fichiers": self.files,
             "pages": self.jobs,
             "resumes": self.summaries,
+            "documents": self.documents,
             "audit": self.audit,
             "controle_statistique": self.disclosure,
         }

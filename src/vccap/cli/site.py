@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from vccap.cli import publish
 from vccap.cli.common import add_workspace, err, out, register, shown
 from vccap.messages import plural
 
@@ -28,6 +29,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                     f"Construction de {plural(todo, 'page')} sur {total} "
                     f"({plural(min(jobs, todo), 'processus', 'processus')} en parallèle)…"
                 )
+            if data.get("documents"):
+                out(f"Documents à écrire pour {plural(data['documents'], 'page')} à jour.")
         elif event == "masques":
             out(
                 f"Contrôle statistique : {plural(data['nouveaux'], 'cellule')} de plus à "
@@ -47,11 +50,22 @@ def cmd_build(args: argparse.Namespace) -> int:
             mark = "✓" if data["ok"] else "✗"
             line = f"  [{data['done']}/{data['total']}] {mark} {data['job']} ({seconds} s)"
             if data["ok"]:
+                line, failed = publish.documents_done(line, data)
                 out(line)
+                for failure in failed:
+                    err(failure)
             else:
                 err(f"{line} — échec : {data['error_name']} : {data['error']}")
 
-    report = build(args.workspace, args.out, jobs=jobs, force=args.force, reporter=reporter)
+    report = build(
+        args.workspace,
+        args.out,
+        jobs=jobs,
+        force=args.force,
+        reporter=reporter,
+        formats=args.formats,
+        chromium=args.chromium,
+    )
     seconds = f"{report.seconds:.1f}".replace(".", ",")
     out(
         f"Site construit en {seconds} s : {plural(len(report.built), 'page')} construite"
@@ -91,6 +105,7 @@ def _setup_build(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="nombre de pages construites en parallèle (par défaut : nombre de cœurs)",
     )
+    publish.add_build_options(p)
     p.add_argument(
         "--force", action="store_true", help="tout reconstruire, sans tenir compte du cache"
     )
