@@ -166,23 +166,23 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from vccap.loading import load_workspace
     from vccap.privacy import audit
 
-    out = Path(args.out)
-    if not out.is_dir():
-        err(f"Dossier introuvable : {out}")
+    folder = Path(args.out)
+    if not folder.is_dir():
+        err(f"Dossier introuvable : {folder}")
         return 1
     values = None
     if args.workspace:
         ws = load_workspace(args.workspace)
         values = ws.personal_values
-    hits = audit(out.resolve(), values)
+    hits = audit(folder.resolve(), values)
     if hits:
         raise AuditFailed(hits)
     checked = "motifs de courriel et de téléphone" + (
         ", noms, courriels et téléphones des tableaux bruts" if values else ""
     )
-    out(f"Audit de {out} : aucune donnée personnelle trouvée ({checked}).")
+    out(f"Audit de {folder} : aucune donnée personnelle trouvée ({checked}).")
     if args.workspace:
-        return _statistical_audit(ws, out.resolve())
+        return _statistical_audit(ws, folder.resolve())
     out(
         "Contrôle statistique non fait : donnez l'espace de travail (-w ESPACE) pour vérifier "
         "qu'aucun effectif masqué ne se déduit des nombres publiés."
@@ -190,7 +190,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
-def _statistical_audit(ws, out: Path) -> int:
+def _statistical_audit(ws, folder: Path) -> int:
     from vccap.build.disclosure import ledgers_of
     from vccap.build.state import BuildState
     from vccap.disclosure.control import audit
@@ -198,7 +198,7 @@ def _statistical_audit(ws, out: Path) -> int:
     from vccap.disclosure.populations import Populations
     from vccap.errors import DisclosureFailed
 
-    ledgers = ledgers_of(BuildState.load(out).summaries)
+    ledgers = ledgers_of(BuildState.load(folder).summaries)
     if not ledgers:
         out(
             "Contrôle statistique non fait : ce dossier n'a pas été construit par « vccap build » "

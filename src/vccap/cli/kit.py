@@ -177,8 +177,8 @@ def cmd_transfer(args: argparse.Namespace) -> int:
         elif event == "audit":
             out(f"Audit des données personnelles sur {plural(data['fichiers'], 'fichier')}…")
 
-    out = Path(args.out or f"transfert-{args.type}.zip")
-    path = make_transfer_pack(args.workspace, args.type, out, reporter=reporter)
+    target = Path(args.out or f"transfert-{args.type}.zip")
+    path = make_transfer_pack(args.workspace, args.type, target, reporter=reporter)
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
     out(
