@@ -37,11 +37,24 @@ def example_copy(tmp_path: Path) -> Path:
 
 
 class ExampleSite:
-    """The example workspace (a private copy) and the site built from it."""
+    """The example workspace (a private copy), the site built from it and the executed
+    notebooks that build kept (``notebooks``)."""
 
-    def __init__(self, workspace: Path, out: Path) -> None:
+    def __init__(self, workspace: Path, out: Path, notebooks: Path) -> None:
         self.workspace = workspace
         self.out = out
+        self.notebooks = notebooks
+
+    def copy(self, root: Path, out: Path | None = None) -> ExampleSite:
+        """A writable copy in ``root`` (workspace, site in ``out`` or ``root/site``, and the
+        build state moved to the new site's place, so a build there only does what changed)."""
+        from vccap.build.state import state_dir
+
+        workspace, out = root / "data", out or root / "site"
+        shutil.copytree(self.workspace, workspace)
+        shutil.copytree(self.out, out)
+        state_dir(workspace, self.out).rename(state_dir(workspace, out))
+        return ExampleSite(workspace, out, self.notebooks)
 
 
 @pytest.fixture(scope="session")
@@ -53,5 +66,6 @@ def example_site(tmp_path_factory) -> ExampleSite:
     workspace = root / "data"
     shutil.copytree(EXAMPLE, workspace, ignore=shutil.ignore_patterns(*NOT_RAW))
     out = root / "site"
-    build(workspace, out, jobs=2)
-    return ExampleSite(workspace, out)
+    notebooks = root / "carnets"
+    build(workspace, out, jobs=2, notebooks=notebooks)
+    return ExampleSite(workspace, out, notebooks)

@@ -20,6 +20,9 @@ def test_environment_yml_names_the_same_dependencies_as_pyproject():
         declared |= {_name(r) for r in extra}
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    # Wheels found only on PyPI (pypandoc-binary ships pandoc) sit in the pip section.
+    for part in (d for d in env["dependencies"] if isinstance(d, dict)):
+        conda |= {_name(r) for r in part.get("pip", []) if not r.startswith("-")}
     assert declared == conda, (
         f"seulement dans pyproject.toml : {sorted(declared - conda)} ; "
         f"seulement dans environment.yml : {sorted(conda - declared)}"

@@ -79,6 +79,22 @@ def test_a_section_gives_its_data_and_figures():
     assert list(objectives.columns) == ["Objectif", "Indicateur", "Cible", "Valeur", "Statut"]
 
 
+def test_a_key_figure_hidden_by_disclosure_control_is_named_not_dropped():
+    from vccap.pages.figures import masked
+
+    report = ActionReport.load(EXAMPLE, SALON_2016)
+    hidden = masked(report.values)
+    assert hidden  # the salon's satisfaction rate would tell how few were unsatisfied
+    section = report.chiffres_cles()
+    html = _shown(section)
+    note = re.search(r"Non publiés? pour protéger les personnes : ([^<]*)\.", html)
+    assert note, html
+    for key in hidden:
+        label = report.values[key].libelle
+        assert label in note.group(1)
+        assert label not in set(section.data["Indicateur"])
+
+
 @pytest.mark.parametrize("name", [k.notebook for k in kinds()])
 def test_the_guide_cell_examples_run_on_the_page_objects(name):
     """The first cell of each template documents the API with two examples: they work."""
@@ -207,7 +223,7 @@ def test_a_workspace_report_notebook_is_published_and_rebuilt_alone(tmp_path, ca
     for action in keep:
         page = (out / "actions" / f"{action}.html").read_text(encoding="utf-8")
         assert "Un paragraphe ajouté par la région." in page
-        assert "Notre graphique du public" in page and "Plotly.newPlot" in page
+        assert "Notre graphique du public" in page and 'class="vc-graphique"' in page
     # editing the workspace's notebook rebuilds exactly the pages it draws
     nb = nbformat.read(own, as_version=4)
     nb.cells.append(nbformat.v4.new_markdown_cell("Une phrase de plus."))

@@ -16,7 +16,9 @@ from vccap.site import render as site_render
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 SITE_TITLE = "Capitalisation ville-campagne"
-PLOTLY_TAG = '<script src="../assets/plotly.min.js"></script>'
+PLOTLY_TAG = (
+    '<script data-plotly="../assets/plotly.min.js" defer="" src="../assets/vccap.js"></script>'
+)
 
 
 @pytest.fixture(scope="module")
@@ -96,18 +98,19 @@ def test_fictitious_notice_only_when_asked(renderer, executed_nb, page):
 
 
 def test_plotly_script_included_once(page):
+    """plotly.js is named once, for vccap.js (deferred) to load when a chart is near."""
     assert page.count(PLOTLY_TAG) == 1
     assert page.count("plotly.min.js") == 1
 
 
 def test_plotly_figure_drawn_with_deterministic_id(page):
-    calls = re.findall(r'Plotly\.newPlot\("(fig-\d+-\d+)", ', page)
-    assert calls == ["fig-3-0"]  # cell 3, output 0 of the fixture
+    charts = re.findall(r'<script class="vc-graphique-donnees" data-pour="(fig-\d+-\d+)"', page)
+    assert charts == ["fig-3-0"]  # cell 3, output 0 of the fixture
     assert '<div aria-label="Graphique : Participants par profil" class="vc-graphique" ' in page
     assert 'id="fig-3-0"' in page
     assert '"responsive":true' in page and '"displaylogo":false' in page
-    assert '"locale":"fr"' in page
-    assert "<noscript>" in page
+    assert '"locale":"fr"' in page and '"displayModeBar":false' in page
+    assert "<noscript>" in page and "Plotly.newPlot" not in page
 
 
 def test_page_has_no_remote_resource(page):
@@ -144,7 +147,7 @@ def test_render_leaves_notebook_untouched(renderer, executed_nb):
 
 def test_page_at_site_root_uses_empty_root(renderer, executed_nb):
     html = render(renderer, executed_nb, root="", breadcrumb=[])
-    assert '<script src="assets/plotly.min.js"></script>' in html
+    assert 'data-plotly="assets/plotly.min.js" defer="" src="assets/vccap.js"' in html
     assert 'href="assets/vccap.css"' in html
     assert 'class="vc-fil"' not in html
 
@@ -236,7 +239,8 @@ def test_write_text_atomic_creates_parents_and_leaves_no_temp(tmp_path):
 def test_copy_assets_writes_one_plotly_copy(tmp_path):
     written = publish.copy_assets(tmp_path)
     assets = tmp_path / "assets"
-    assert sorted(p.name for p in written) == ["plotly.min.js", "vccap.css", "vccap.js"]
+    names = ["favicon.svg", "plotly.min.js", "vccap.css", "vccap.js"]
+    assert sorted(p.name for p in written) == names
     assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("plotly*.js")] == [
         "assets/plotly.min.js"
     ]

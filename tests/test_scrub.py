@@ -166,6 +166,19 @@ def test_obfuscated_emails_are_scrubbed_and_found(text, finder):
     }
 
 
+@pytest.mark.parametrize(
+    "text", ["Voir la règle inline @page du gabarit.", "Rendez-vous @ mairie à 18 h."]
+)
+def test_a_spaced_at_sign_in_prose_is_not_an_address(text, finder):
+    assert scrubbed(text, finder) == text
+    assert not audit.audit_text(text, "p.css", 1, finder)
+
+
+def test_a_known_address_spaced_without_its_domain_is_still_found(finder):
+    text = "Écrivez-moi : zephyrine.canari @ exemple-bfc merci"
+    assert scrubbed(text, finder) == "Écrivez-moi : [courriel masqué] merci"
+
+
 def test_a_plain_word_that_is_a_local_part_stays(finder):
     assert scrubbed("Prenez contact avec la mairie.", finder) == "Prenez contact avec la mairie."
 

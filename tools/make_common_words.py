@@ -56,9 +56,7 @@ def main() -> int:
         return 1
     entries = WORDLIST.read_text(encoding="utf-8").split()
     common = {
-        fold(w)
-        for w in entries
-        if w.isalpha() and w.islower() and zipf_frequency(w, "fr") >= ZIPF
+        fold(w) for w in entries if w.isalpha() and w.islower() and zipf_frequency(w, "fr") >= ZIPF
     }
     common -= NAMES_FIRST
     header = (

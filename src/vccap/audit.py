@@ -31,6 +31,9 @@ TEXT_SUFFIXES = {
     ".yaml",
     ".svg",
     ".xml",
+    ".docx",
+    ".pdf",
+    ".qmd",
 }
 _TAG_RE = re.compile(r"<[^<>]{0,400}>")
 _JSON_ESCAPE_RE = re.compile(r"\\u([0-9a-fA-F]{4})")
@@ -63,7 +66,14 @@ def mask(value: str) -> str:
 
 
 def iter_lines(path: Path) -> Iterable[tuple[int, str]]:
-    """Lines of a published text file (undecodable bytes replaced)."""
+    """Lines of a published file (undecodable bytes replaced); for a Word document or a PDF,
+    the lines of its text (:func:`vccap.formats.text.document_lines`)."""
+    from vccap.formats.text import document_lines
+
+    lines = document_lines(path)
+    if lines is not None:
+        yield from enumerate(lines, start=1)
+        return
     with open(path, encoding="utf-8", errors="replace") as handle:
         yield from enumerate(handle, start=1)
 

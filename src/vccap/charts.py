@@ -14,12 +14,16 @@ PALETTE = ["#1b6b5f", "#e69f00", "#56b4e9", "#009e73", "#cc79a7", "#0072b2", "#d
 HOUSE = PALETTE[0]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
+#: Text on the white background (16:1) and the two colours written on bars.
+TEXT = "#1f2328"
+DARK_ON_BAR = "#000000"
+LIGHT_ON_BAR = "#ffffff"
 
 
 def base_layout(title: str, height: int) -> dict[str, Any]:
     return {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        "font": {"family": FONT, "size": 13, "color": "#222"},
+        "font": {"family": FONT, "size": 13, "color": TEXT},
         "separators": ", ",  # decimal comma, space for thousands
         "height": height,
         "margin": {"l": 10, "r": 20, "t": 50, "b": 40},
@@ -126,11 +130,79 @@ def editions(table: pd.DataFrame, title: str, *, x_col: str, y_col: str, y_title
     return fig
 
 
+def luminance(color: str) -> float | None:
+    """Relative luminance (WCAG 2.1) of ``#rgb``, ``#rrggbb`` or ``rgb()/rgba()``; None
+    for anything else (a named colour, a colour scale)."""
+    text = color.strip().lower()
+    if text.startswith("#") and len(text) in (4, 7):
+        digits = text[1:] if len(text) == 7 else "".join(c * 2 for c in text[1:])
+        try:
+            channels = [int(digits[i : i + 2], 16) for i in (0, 2, 4)]
+        except ValueError:
+            return None
+    elif text.startswith("rgb"):
+        inside = text[text.find("(") + 1 : text.rfind(")")].split(",")
+        try:
+            channels = [int(float(c)) for c in inside[:3]]
+        except ValueError:
+            return None
+    else:
+        return None
+
+    def linear(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(first: str, second: str) -> float | None:
+    """WCAG contrast ratio of two colours (1 to 21), None when one is not understood."""
+    a, b = luminance(first), luminance(second)
+    if a is None or b is None:
+        return None
+    light, dark = max(a, b), min(a, b)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_on(color: str) -> str:
+    """Black or white, whichever reads better on ``color`` (always 4.5:1 or more)."""
+    dark = contrast(DARK_ON_BAR, color) or 21.0
+    light = contrast(LIGHT_ON_BAR, color) or 0.0
+    return DARK_ON_BAR if dark >= light else LIGHT_ON_BAR
+
+
+def readable_text(payload: dict[str, Any]) -> dict[str, Any]:
+    """Make the values written on bars readable (WCAG AA, 4.5:1): inside a bar, black or
+    white after the bar's colour; outside, the house text colour on white. Bars whose
+    colour is not a plain colour are left as plotly draws them. Changes ``payload``."""
+    for trace in payload.get("data", []):
+        if trace.get("type") != "bar" or trace.get("text") is None:
+            continue
+        color = (trace.get("marker") or {}).get("color")
+        if isinstance(color, str) and luminance(color) is not None:
+            inside: Any = text_on(color)
+        elif isinstance(color, list) and all(
+            isinstance(c, str) and luminance(c) is not None for c in color
+        ):
+            inside = [text_on(c) for c in color]
+        else:
+            continue
+        trace.setdefault("insidetextfont", {})["color"] = inside
+        trace.setdefault("outsidetextfont", {})["color"] = TEXT
+    return payload
+
+
 def to_bundle(fig: go.Figure, alt: str) -> dict[str, Any]:
-    """A display bundle: the plotly JSON (no uids, so deterministic) and a text fallback."""
+    """A display bundle: the plotly JSON (no uids, so deterministic) and a text fallback.
+
+    Values written on bars get a colour that reads at 4.5:1 (:func:`readable_text`).
+    """
     fig.update_xaxes(separatethousands=True)
     fig.update_yaxes(separatethousands=True)
     payload = json.loads(pio.to_json(fig, validate=False, remove_uids=True, engine="json"))
+    readable_text(payload)
     # plotly.py's default template (~10 KB per chart, changes with plotly versions) is not
     # needed: the house layout sets what matters and plotly.js supplies the rest.
     payload.get("layout", {}).pop("template", None)
@@ -204,7 +276,7 @@ def network_figure(
                 name=group,
                 text=[labels.get(n, "") for n in nodes],
                 textposition="top center",
-                textfont={"size": 11, "color": "#333"},
+                textfont={"size": 11, "color": TEXT},
                 hovertext=[hover.get(n, n) for n in nodes],
                 hovertemplate="%{hovertext}<extra></extra>",
                 marker={

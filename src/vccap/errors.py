@@ -202,9 +202,10 @@ class JobFailed(VccapError):
 
 @dataclass(eq=False)
 class BuildFailed(VccapError):
-    """Some jobs of a build failed; the others were built (and published)."""
+    """Some jobs of a build failed, or some of their documents; the others were built (and
+    published)."""
 
-    failed: list[JobFailed] = field(default_factory=list)
+    failed: list[JobFailed | DocumentFailed] = field(default_factory=list)
     built: int = 0
     log: Path | None = None  # the build log, outside the published folder
 
@@ -244,3 +245,57 @@ class AuditFailed(VccapError):
 
     def __post_init__(self) -> None:
         super().__init__(len(self.hits))
+
+
+@dataclass(eq=False)
+class UnknownFormat(VccapError):
+    """``--formats`` names a format vccap does not write; ``valid`` are those it writes."""
+
+    names: list[str]
+    valid: list[str]
+
+    def __post_init__(self) -> None:
+        super().__init__(self.names, self.valid)
+
+
+@dataclass(eq=False)
+class ChromiumNotFound(VccapError):
+    """PDF files were asked for and no Chromium was found.
+
+    ``given``: the path given with ``--chromium`` (None when PATH was searched);
+    ``searched``: the program names looked for on PATH.
+    """
+
+    given: str | None = None
+    searched: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.given, self.searched)
+
+
+@dataclass(eq=False)
+class DocumentFailed(VccapError):
+    """A page's Word or PDF document could not be written (the page itself was).
+
+    ``page``: the page id (``actions/<id>``); ``format``: ``"docx"`` or ``"pdf"``;
+    ``detail``: the converter's own words (first line).
+    """
+
+    page: str
+    format: str
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        super().__init__(self.page, self.format, self.detail)
+
+
+@dataclass(eq=False)
+class QuartoFailed(VccapError):
+    """``quarto render`` ran and failed; ``returncode`` and the last lines it printed."""
+
+    project: Path
+    returncode: int
+    output: str = ""
+
+    def __post_init__(self) -> None:
+        super().__init__(self.project, self.returncode)

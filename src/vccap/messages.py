@@ -9,13 +9,17 @@ from vccap.errors import (
     INFORMATION,
     AuditFailed,
     BuildFailed,
+    ChromiumNotFound,
     DisclosureFailed,
+    DocumentFailed,
     InputError,
     InvalidWorkspace,
     JobFailed,
+    QuartoFailed,
     SecretKeyError,
     TemplateNotFound,
     UnknownAction,
+    UnknownFormat,
     UnknownPage,
     UnknownParameter,
     UnknownTerritory,
@@ -261,4 +265,36 @@ def format_error(exc: VccapError) -> str:
             + " dans les fichiers publiés."
         )
         return "\n".join(lines)
+    if isinstance(exc, UnknownFormat):
+        names = ", ".join(f"« {n} »" for n in exc.names)
+        return f"Format inconnu : {names}. Formats possibles : {', '.join(exc.valid)}."
+    if isinstance(exc, ChromiumNotFound):
+        return chromium_missing(exc)
+    if isinstance(exc, DocumentFailed):
+        kinds = {"docx": "Le document Word", "pdf": "Le PDF"}
+        detail = f" ({exc.detail})" if exc.detail else ""
+        return (
+            f"{kinds.get(exc.format, exc.format)} de « {exc.page} » n'a pas pu être produit"
+            f"{detail} ; la page HTML est construite, le document sera refait à la prochaine "
+            "construction."
+        )
+    if isinstance(exc, QuartoFailed):
+        tail = f"\n{exc.output}" if exc.output else ""
+        return f"« quarto render » a échoué (code {exc.returncode}) dans {exc.project}.{tail}"
     return f"Erreur : {exc}"
+
+
+def chromium_missing(exc: ChromiumNotFound) -> str:
+    """How to get a Chromium for the PDF files (French)."""
+    if exc.given:
+        first = f"Chromium introuvable à l'emplacement donné : {exc.given}."
+    else:
+        names = ", ".join(exc.searched) or "chromium"
+        first = f"Pas de PDF : aucun navigateur Chromium trouvé (cherché : {names})."
+    return (
+        f"{first} Les PDF sont imprimés par un Chromium sans interface, à partir des pages. "
+        "Pour en avoir un : sous Debian ou Ubuntu, « sudo apt-get install chromium » ; "
+        "ailleurs, installer Chromium ou Google Chrome. Puis relancer la commande, au besoin "
+        "avec --chromium CHEMIN (chemin du programme). Les formats html et docx n'en ont pas "
+        "besoin."
+    )

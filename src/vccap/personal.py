@@ -290,6 +290,8 @@ class Finder:
                 known = hashed is not None and (
                     hashed.h(key) in hashed.emails or hashed.h(key.split("@")[0]) in hashed.locals
                 )
+                if not known and textnorm.loose_at(match.group()):
+                    continue  # "inline @page", "rdv @ mairie": prose, unless a known address
                 found.append(Found(match.start(), match.end(), "courriel", known))
         if hashed is not None and hashed.locals:
             for match in textnorm.LOCAL_PART_RE.finditer(text):

@@ -168,6 +168,15 @@ EMAIL_RE = re.compile(
 LOCAL_PART_RE = re.compile(r"(?<![\w.+%-])[\w][\w.+%-]*[\w](?![\w+%-]|\.\w)")
 
 
+def loose_at(text: str) -> bool:
+    """True for a match of :data:`EMAIL_RE` that is only a bare ``@`` with spaces around it
+    and no top-level domain (``"inline @page"``, ``"rdv @ mairie"``): prose rather than an
+    address, unless the address is known."""
+    if not re.search(r"[ \t]@|@[ \t]", text) or re.search(r"[\[({<]", text):
+        return False
+    return "." not in text.split("@", 1)[1]
+
+
 def email_key(text: str) -> str:
     """Comparable form of an address: no obfuscation, no spaces, folded."""
     text = re.sub(rf"{_AT}", "@", clean(text), flags=re.IGNORECASE)

@@ -21,7 +21,7 @@ from vccap import keys, overrides
 from vccap.build.audit import audit_site
 from vccap.build.disclosure import control, with_masks
 from vccap.build.plan import Job, plan
-from vccap.build.run import JobResult, default_jobs, run_jobs
+from vccap.build.run import JobResult, Output, default_jobs, run_jobs
 from vccap.build.scan import hashed_personal_values, scan
 from vccap.build.stage import Staging
 from vccap.build.state import (
@@ -35,11 +35,18 @@ from vccap.build.state import (
     states_exist,
 )
 from vccap.disclosure.masks import read_masks
-from vccap.errors import BuildFailed, InvalidWorkspace, JobFailed
+from vccap.errors import BuildFailed, DocumentFailed, InvalidWorkspace, JobFailed
+from vccap.formats.documents import (
+    DOCUMENT_FORMATS,
+    document_path,
+    documents_of,
+    parse_formats,
+)
 from vccap.loading import load_workspace
 from vccap.messages import format_problem
 from vccap.personal import Finder
 from vccap.site import publish
+from vccap.site.accessibility import write_accessibility_statement
 from vccap.site.index import SiteStatus, write_index
 
 Reporter = Callable[[str, dict[str, Any]], None]
@@ -58,6 +65,21 @@ class BuildReport:
     audited: bool = False
     log: Path | None = None  # the build log (outside the published folder)
     disclosure: dict[str, Any] = field(default_factory=dict)  # the statistical audit
+    formats: tuple[str, ...] = ("html",)
+
+    @property
+    def documents_failed(self) -> list[DocumentFailed]:
+        """Documents (docx, pdf) that could not be written; their pages were."""
+        return [
+            DocumentFailed(r.job_id, fmt, detail)
+            for r in self.results
+            for fmt, detail in sorted((r.documents_failed or {}).items())
+        ]
+
+    @property
+    def documents(self) -> list[str]:
+        """Documents written by this build (``actions/<id>.docx``…)."""
+        return [f"{r.job_id}.{fmt}" for r in self.results for fmt in r.documents]
 
     @property
     def failed(self) -> list[JobResult]:
@@ -65,11 +87,11 @@ class BuildReport:
 
     @property
     def built(self) -> list[JobResult]:
-        return [r for r in self.results if r.ok and not r.cached]
+        return [r for r in self.results if r.ok and not r.cached and r.executed]
 
     @property
     def cached(self) -> list[JobResult]:
-        return [r for r in self.results if r.ok and r.cached]
+        return [r for r in self.results if r.ok and (r.cached or not r.executed)]
 
 
 def build(
@@ -82,6 +104,8 @@ def build(
     reporter: Reporter = _silent,
     notebooks: str | Path | None = None,
     new_key: bool = False,
+    formats: str | tuple[str, ...] | None = None,
+    chromium: str | None = None,
 ) -> BuildReport:
     """Build the site of ``workspace`` into ``out``.
 
@@ -90,7 +114,10 @@ def build(
     site whole. The state, the log (``journal.txt``) and the executed notebooks of failed
     pages live in the workspace (:func:`~vccap.build.state.state_dir`); ``notebooks`` keeps
     every executed notebook in that folder instead. ``new_key`` accepts a new pseudonymisation
-    key when the workspace's has disappeared.
+    key when the workspace's has disappeared. ``formats``: ``"html"`` (default), plus
+    ``"docx"`` and/or ``"pdf"`` (``"html,docx"`` or a tuple): documents written beside each
+    action report, method sheet and yearly review, rebuilt when their page is; ``chromium``:
+    the program that prints the PDF files (default: looked for on PATH).
 
     Raises :class:`InvalidWorkspace` when the workspace itself (démarche, territories,
     structures) is invalid, :class:`SecretKeyError` when its key disappeared since the last
@@ -98,6 +125,12 @@ def build(
     :class:`AuditFailed` when personal data is found (nothing is published).
     """
     started = time.perf_counter()
+    wanted = parse_formats(formats)
+    if "pdf" in wanted:
+        from vccap.formats.pdf import find_chromium
+
+        chromium = find_chromium(chromium)
+    output = Output(formats=wanted, chromium=chromium)
     ws = load_workspace(workspace)
     if ws.general_problems():
         raise InvalidWorkspace(ws.root, ws.general_problems())
@@ -112,7 +145,7 @@ def build(
     staging = Staging(out)
     stage = staging.prepare()
     try:
-        report = _build_in(ws, out, stage, state, log, reporter, jobs, audit, notebooks)
+        report = _build_in(ws, out, stage, state, log, reporter, jobs, audit, notebooks, output)
     except BaseException:
         staging.discard()
         _save_scans_only(state)
@@ -121,8 +154,8 @@ def build(
     state.save()
     report.seconds = time.perf_counter() - started
     log.write(f"Site publié dans {out.name} en {report.seconds:.1f} s.")
-    if report.failed or report.invalid_actions:
-        failures = [
+    if report.failed or report.invalid_actions or report.documents_failed:
+        failures: list[JobFailed | DocumentFailed] = [
             JobFailed(
                 r.job_id, _failed_notebook(folder, notebooks, r.job_id), r.error_name, r.error_value
             )
@@ -137,6 +170,7 @@ def build(
             )
             for a, p in report.invalid_actions.items()
         ]
+        failures += report.documents_failed
         raise BuildFailed(failures, built=len(report.built) + len(report.cached), log=log.path)
     return report
 
@@ -168,6 +202,7 @@ def _build_in(
     jobs: int | None,
     audit: bool,
     notebooks: str | Path | None,
+    output: Output,
 ) -> BuildReport:
     """The build itself, written into the staging folder ``stage``."""
     kit = kit_digest()
@@ -176,7 +211,7 @@ def _build_in(
         if (ws.root / name).exists():
             context.update(sha256_bytes((ws.root / name).read_bytes()).encode())
     scans = scan(ws, state, reporter, context=context.hexdigest())
-    report = BuildReport(out)
+    report = BuildReport(out, formats=output.formats)
     report.log = log.path
     for action_id in ws.actions:
         problems = ws.problems_of(action_id)
@@ -205,15 +240,28 @@ def _build_in(
             {"notebooks": {n: own.count(n) for n in sorted(set(own))}, "fragments": fragments},
         )
     todo: list[Job] = []
+    documents_only: set[str] = set()
     for job in planned:
         if state.jobs.get(job.id) == job.digest and (stage / job.page).exists():
+            if _documents_missing(stage, state, job, output.formats):
+                todo.append(job)
+                documents_only.add(job.id)
+                continue
             report.results.append(
                 JobResult(job.id, True, 0.0, cached=True, summary=state.summaries.get(job.id))
             )
         else:
+            _remove_documents(stage, state, job.id)  # they were made from an older page
             todo.append(job)
     _remove_stale_pages(stage, state, planned_ids)
-    reporter("plan", {"total": len(planned), "todo": len(todo)})
+    reporter(
+        "plan",
+        {
+            "total": len(planned),
+            "todo": len(todo) - len(documents_only),
+            "documents": len(documents_only),
+        },
+    )
 
     # Each worker starts one kernel: for one or two pages, one warm kernel is cheaper.
     workers = max(1, min(jobs or default_jobs(), len(todo) if len(todo) > 2 else 1))
@@ -226,14 +274,20 @@ def _build_in(
     def on_result(job: Job, result: JobResult) -> None:
         nonlocal done
         done += 1
+        if not result.executed and result.summary is None:
+            result.summary = state.summaries.get(job.id)
         report.results.append(result)
         if result.ok:
             state.jobs[job.id] = job.digest
             state.summaries[job.id] = result.summary
+            if result.documents:
+                made = state.documents.setdefault(job.id, {})
+                made.update({fmt: job.digest for fmt in result.documents})
         else:
             state.jobs.pop(job.id, None)
             state.summaries.pop(job.id, None)
             (stage / job.page).unlink(missing_ok=True)
+            _remove_documents(stage, state, job.id)
             log.write(f"{job.id} : échec ({result.error_name} : {result.error_value})")
         reporter(
             "done",
@@ -245,6 +299,9 @@ def _build_in(
                 "total": len(todo),
                 "error": result.error_value,
                 "error_name": result.error_name,
+                "documents": list(result.documents),
+                "documents_failed": result.documents_failed or {},
+                "executed": result.executed,
             },
         )
 
@@ -258,10 +315,22 @@ def _build_in(
         report.results[:] = [r for r in report.results if r.job_id not in ids]
         todo, done = again, 0
         wanted = max(1, min(jobs or default_jobs(), len(again)))
-        run_jobs(again, stage, ws.demarche.nom, wanted, on_result, notebooks_dir, keep)
+        run_jobs(
+            again, stage, ws.demarche.nom, wanted, on_result, notebooks_dir, keep, output=output
+        )
 
     if todo:
-        run_jobs(todo, stage, ws.demarche.nom, workers, on_result, notebooks_dir, keep)
+        run_jobs(
+            todo,
+            stage,
+            ws.demarche.nom,
+            workers,
+            on_result,
+            notebooks_dir,
+            keep,
+            output=output,
+            documents_only=frozenset(documents_only),
+        )
     state.disclosure = control(
         ws,
         state.summaries,
@@ -271,16 +340,18 @@ def _build_in(
         reporter,
     )
     report.disclosure = state.disclosure
+    built = {r.job_id for r in report.results if r.ok}
     write_index(
         ws,
         stage,
         SiteStatus(
-            built={r.job_id for r in report.results if r.ok},
+            built=built,
             summaries=state.summaries,
             failed={r.job_id: (r.error_name, r.error_value) for r in report.failed},
             invalid=report.invalid_actions,
         ),
     )
+    write_accessibility_statement(ws, stage, built)
     report.results.sort(key=lambda r: r.job_id)
     if audit:
         report.audited = audit_site(stage, finder, state, name=out.name)
@@ -305,12 +376,29 @@ class BuildLog:
             self.write("    " + line)
 
 
+def _documents_missing(out: Path, state: BuildState, job: Job, wanted: tuple[str, ...]) -> bool:
+    """True when a page is up to date but some document asked for is absent or older."""
+    made = state.documents.get(job.id, {})
+    return any(
+        made.get(fmt) != job.digest or not document_path(out, job.id, fmt).exists()
+        for fmt in documents_of(job.kind, wanted)
+    )
+
+
+def _remove_documents(out: Path, state: BuildState, job_id: str) -> None:
+    """A page's documents go with it: never a Word file that says less than its page."""
+    for fmt in DOCUMENT_FORMATS:
+        document_path(out, job_id, fmt).unlink(missing_ok=True)
+    state.documents.pop(job_id, None)
+
+
 def _remove_stale_pages(out: Path, state: BuildState, planned: set[str]) -> None:
     """Pages of actions, types, years or territories that no longer exist are removed."""
     for job_id in list(state.jobs):
         if job_id not in planned:
             for suffix in (".html", ".ipynb"):
                 (out / (job_id + suffix)).unlink(missing_ok=True)
+            _remove_documents(out, state, job_id)
             state.jobs.pop(job_id, None)
             state.summaries.pop(job_id, None)
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from vccap.build.plan import Job
 from vccap.errors import JobFailed
+from vccap.formats.documents import documents_of, write_documents
 from vccap.pages.registry import SUMMARY_MIME
 from vccap.site.publish import write_text_atomic
 
@@ -37,6 +38,17 @@ class JobResult:
     error_name: str | None = None
     error_value: str | None = None
     summary: dict[str, Any] | None = None
+    documents: tuple[str, ...] = ()  # document formats written (docx, pdf)
+    documents_failed: dict[str, str] | None = None  # format -> what the converter said
+    executed: bool = True  # False: the page was up to date, only its documents were written
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a build writes besides the pages: document formats, the Chromium for PDF."""
+
+    formats: tuple[str, ...] = ("html",)
+    chromium: str | None = None
 
 
 RENDERER: Any = None
@@ -112,6 +124,35 @@ def without_machine_paths(path: Path, job: Job) -> None:
     path.write_text(text + "\n", encoding="utf-8")
 
 
+def write_job_documents(
+    job: Job, out: str, site_title: str, output: Output, start: float, summary: Any = None
+) -> JobResult:
+    """Write the documents of a job whose page is written; a failing format stays with it."""
+    wanted = documents_of(job.kind, output.formats)
+    failed = (
+        write_documents(
+            Path(out), job.id, job.kind, job.title, site_title, wanted, chromium=output.chromium
+        )
+        if wanted
+        else {}
+    )
+    return JobResult(
+        job.id,
+        True,
+        time.perf_counter() - start,
+        summary=summary,
+        documents=tuple(f for f in wanted if f not in failed),
+        documents_failed=failed or None,
+    )
+
+
+def run_documents(job: Job, out: str, site_title: str, output: Output) -> JobResult:
+    """Only the documents of a page that is up to date (its notebook is not run again)."""
+    result = write_job_documents(job, out, site_title, output, time.perf_counter())
+    result.executed = False
+    return result
+
+
 def run_job(
     job: Job,
     out: str,
@@ -119,8 +160,9 @@ def run_job(
     warm: bool = True,
     notebooks: str | None = None,
     keep: bool = False,
+    output: Output | None = None,
 ) -> JobResult:
-    """Execute one notebook, then write its page (runs in a worker).
+    """Execute one notebook, then write its page and documents (runs in a worker).
 
     The executed notebook goes to ``notebooks`` (a folder outside the published one; a
     temporary one when None); it is deleted once the page is written unless ``keep``.
@@ -129,7 +171,7 @@ def run_job(
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="vccap-carnets-") as tmp:
-            return run_job(job, out, site_title, warm, tmp, False)
+            return run_job(job, out, site_title, warm, tmp, False, output)
     start = time.perf_counter()
     out_dir = Path(out)
     notebook = Path(notebooks) / job.notebook
@@ -161,7 +203,9 @@ def run_job(
         without_machine_paths(notebook, job)
     else:
         notebook.unlink(missing_ok=True)
-    return JobResult(job.id, True, time.perf_counter() - start, summary=extract_summary(nb))
+    return write_job_documents(
+        job, out, site_title, output or Output(), start, summary=extract_summary(nb)
+    )
 
 
 def short(text: str | None, limit: int = 300) -> str:
@@ -198,18 +242,30 @@ def run_jobs(
     on_result: Callable[[Job, JobResult], None],
     notebooks: Path | None = None,
     keep: bool = False,
+    *,
+    output: Output | None = None,
+    documents_only: frozenset[str] = frozenset(),
 ) -> None:
     """Run jobs, ``workers`` at a time, calling ``on_result`` in completion order.
 
     Executed notebooks go to ``notebooks`` (kept there when ``keep``, else only those of
-    failed jobs)."""
+    failed jobs). Jobs whose id is in ``documents_only`` have an up-to-date page: only their
+    documents (``output.formats``) are written."""
     folder = str(notebooks) if notebooks is not None else None
+    output = output or Output()
+
+    def task(job: Job) -> tuple[Callable[..., JobResult], tuple[Any, ...]]:
+        if job.id in documents_only:
+            return run_documents, (job, str(out), site_title, output)
+        return run_job, (job, str(out), site_title, True, folder, keep, output)
+
     if workers <= 1:
         from vccap import kernels
 
         try:
             for job in todo:
-                on_result(job, run_job(job, str(out), site_title, True, folder, keep))
+                function, args = task(job)
+                on_result(job, function(*args))
         finally:
             kernels.shutdown_all()
         return
@@ -223,9 +279,10 @@ def run_jobs(
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=_mp_context(), initializer=_worker_init
     ) as pool:
-        futures = {
-            pool.submit(run_job, job, str(out), site_title, True, folder, keep): job for job in todo
-        }
+        futures = {}
+        for job in todo:
+            function, args = task(job)
+            futures[pool.submit(function, *args)] = job
         for future in as_completed(futures):
             job = futures[future]
             try:

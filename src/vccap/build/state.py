@@ -75,7 +75,8 @@ def scan_digest() -> str:
 
 
 class BuildState:
-    """What the last build of OUT recorded: file scans, job digests and summaries, audit.
+    """What the last build of OUT recorded: file scans, job digests and summaries, the
+    documents (docx, pdf) written for each page and the page hash they were made from, audit.
 
     Kept in ``<workspace>/.vccap/sites/<id>/etat.json`` (:func:`state_dir`). It holds no
     personal data: raw files are known by their hash, problems without the value typed (the
@@ -93,6 +94,7 @@ class BuildState:
         self.files: dict[str, dict[str, Any]] = {}
         self.jobs: dict[str, str] = {}
         self.summaries: dict[str, Any] = {}
+        self.documents: dict[str, dict[str, str]] = {}  # page -> {format: page hash}
         self.audit: Any = {}
         self.disclosure: Any = {}
 
@@ -109,6 +111,7 @@ class BuildState:
         state.files = data.get("fichiers", {})
         state.jobs = data.get("pages", {})
         state.summaries = data.get("resumes", {})
+        state.documents = data.get("documents", {})
         state.audit = data.get("audit", {})
         state.disclosure = data.get("controle_statistique", {})
         return state
@@ -132,6 +135,7 @@ class BuildState:
             "fichiers": self.files,
             "pages": self.jobs,
             "resumes": self.summaries,
+            "documents": self.documents,
             "audit": self.audit,
             "controle_statistique": self.disclosure,
         }

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from vccap import __version__
-from vccap.cli import check, kit, site  # noqa: F401 - commands register themselves
+from vccap.cli import check, kit, publish, site  # noqa: F401 - commands register themselves
 from vccap.cli.common import COMMANDS, Formatter, err
 from vccap.errors import VccapError
 from vccap.messages import format_error
@@ -16,7 +16,17 @@ from vccap.messages import format_error
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: The order of the commands in ``vccap -h`` (others follow).
-ORDER = ["validate", "indicators", "build", "audit", "carnets", "init", "new-action", "templates"]
+ORDER = [
+    "validate",
+    "indicators",
+    "build",
+    "quarto",
+    "audit",
+    "carnets",
+    "init",
+    "new-action",
+    "templates",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

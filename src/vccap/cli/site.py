@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from vccap.cli.common import add_workspace, err, out, register, shown
+from vccap.cli import progress, publish
+from vccap.cli.common import add_workspace, out, register, shown
 from vccap.messages import plural
 
 
@@ -14,44 +15,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     jobs = args.jobs or default_jobs()
 
-    def reporter(event: str, data: dict) -> None:
-        if event == "invalid":
-            err(f"  ✗ actions/{data['action']} : données invalides, bilan non construit")
-            for line in data["problems"]:
-                err(f"      {line}")
-        elif event == "plan":
-            todo, total = data["todo"], data["total"]
-            if todo == 0:
-                out(f"Les {plural(total, 'page')} sont à jour : rien à reconstruire.")
-            else:
-                out(
-                    f"Construction de {plural(todo, 'page')} sur {total} "
-                    f"({plural(min(jobs, todo), 'processus', 'processus')} en parallèle)…"
-                )
-        elif event == "masques":
-            out(
-                f"Contrôle statistique : {plural(data['nouveaux'], 'cellule')} de plus à "
-                f"masquer pour qu'aucune cellule masquée ne se déduise des autres chiffres ; "
-                f"{plural(len(data['pages']), 'page')} à republier."
-            )
-        elif event == "overrides":
-            for name, count in data["notebooks"].items():
-                out(
-                    f"Carnet de l'espace utilisé à la place de celui du kit : {name} "
-                    f"({plural(count, 'page')})"
-                )
-            for name in data["fragments"]:
-                out(f"Fragment de l'espace utilisé à la place de celui du kit : {name}")
-        elif event == "new_key":
-            out("Nouvelle clé de pseudonymisation : tout est relu et audité à nouveau.")
-        elif event == "done":
-            seconds = f"{data['seconds']:.1f}".replace(".", ",")
-            mark = "✓" if data["ok"] else "✗"
-            line = f"  [{data['done']}/{data['total']}] {mark} {data['job']} ({seconds} s)"
-            if data["ok"]:
-                out(line)
-            else:
-                err(f"{line} — échec : {data['error_name']} : {data['error']}")
+    reporter = progress.build_reporter(jobs)
 
     report = build(
         args.workspace,
@@ -61,6 +25,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         reporter=reporter,
         notebooks=args.carnets_executes,
         new_key=args.nouvelle_cle,
+        formats=args.formats,
+        chromium=args.chromium,
     )
     seconds = f"{report.seconds:.1f}".replace(".", ",")
     out(
@@ -101,6 +67,7 @@ def _setup_build(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="nombre de pages construites en parallèle (par défaut : nombre de cœurs)",
     )
+    publish.add_build_options(p)
     p.add_argument(
         "--force", action="store_true", help="tout reconstruire, sans tenir compte du cache"
     )

@@ -41,6 +41,9 @@ from vccap.pages.figures import (
     published_breakdown,
     territory_breakdown,
 )
+from vccap.pages.figures import (
+    masked as masked_indicators,
+)
 from vccap.pages.registry import PageKind, PlanFacts, Reads
 from vccap.pages.report_satisfaction import SatisfactionSections
 from vccap.workspace import Workspace
@@ -324,8 +327,10 @@ class ActionReport(SatisfactionSections, Page):
             [[v.libelle, v.valeur, v.unite] for v in self.values.values() if v.valeur is not None],
             columns=["Indicateur", "Valeur", "Unité"],
         )
+        hidden = [v.libelle for k, v in self.values.items() if k in masked_indicators(self.values)]
         return Section(
-            [self.render("chiffres.html.j2", cards=cards)], tables={"Chiffres clés": frame}
+            [self.render("chiffres.html.j2", cards=cards, hidden=hidden, seuil=self.seuil)],
+            tables={"Chiffres clés": frame},
         )
 
     def graphiques_public(self) -> Section:

@@ -133,6 +133,9 @@ def write_index(ws: Workspace, out: Path, status: SiteStatus) -> bool:
             for a in status.invalid
             if a in ws.actions and ws.actions[a].statut == "realisee"
         ],
+        description=f"{ws.demarche.nom} : bilans des actions, fiches méthode, bilans annuels "
+        "et pages des territoires.",
+        scripts=True,
     )
     path = out / "index.html"
     if path.exists() and path.read_text(encoding="utf-8") == text:

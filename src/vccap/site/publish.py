@@ -9,7 +9,9 @@ no remote URL, and two renderings of the same input are byte-identical.
   (``templates/nbconvert/vccap``).
 - :func:`render_site_page` renders the other pages (``templates/site/*.html.j2``)
   with an autoescaping jinja2 environment.
-- :func:`copy_assets` writes ``assets/`` (plotly.min.js, vccap.css, vccap.js).
+- :func:`copy_assets` writes ``assets/`` (plotly.min.js, vccap.css, vccap.js, favicon.svg).
+- :func:`figure_html` and :func:`scroll_tables` write the markup of charts and tables (the
+  nbconvert template and the Quarto export share them).
 - :func:`write_text_atomic` writes every page.
 """
 
@@ -29,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
+import markupsafe
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 NBCONVERT_TEMPLATES_DIR = TEMPLATES_DIR / "nbconvert"
@@ -39,16 +42,19 @@ ASSETS_DIRNAME = "assets"
 PLOTLY_JS = "plotly.min.js"
 SITE_CSS = "vccap.css"
 SITE_JS = "vccap.js"
+FAVICON = "favicon.svg"
+ACCESSIBILITY_PAGE = "accessibilite.html"
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 DEFAULT_SITE_TITLE = "Actions ville-campagne"
 
 #: Plotly config of every chart (the figure's own config, if any, comes first).
+#: No toolbar: it covered chart titles on a phone and put focusable buttons inside an image.
 PLOTLY_CONFIG = {
     "responsive": True,
     "displaylogo": False,
+    "displayModeBar": False,
     "locale": "fr",
-    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
 }
 
 #: Cell tags that drop a whole cell, or its outputs, from the page.
@@ -82,6 +88,9 @@ _REMOTE_REF_RE = re.compile(
 )
 
 Breadcrumb = list[tuple[str, str | None]]
+
+_TABLE_OPEN_RE = re.compile(r"<table\b[^>]*>(?:\s*<caption\b[^>]*>(.*?)</caption>)?", re.DOTALL)
+_TABLE_CLOSE_RE = re.compile(r"</table\s*>")
 
 
 # ---- helpers ---------------------------------------------------------------
@@ -157,17 +166,78 @@ def figure_label(figure: dict[str, Any]) -> str:
     return "Graphique"
 
 
+def css_string(text: Any) -> markupsafe.Markup:
+    """Text as the inside of a CSS string, safe in an HTML ``<style>`` element.
+
+    Every character other than a letter, a digit or a space becomes a CSS hex escape, so
+    that neither quotes, backslashes nor ``</style>`` can end the string or the element.
+    """
+    out = []
+    for char in " ".join(str(text).split()):
+        out.append(char if char.isalnum() or char == " " else f"\\{ord(char):x} ")
+    return markupsafe.Markup("".join(out))
+
+
+def figure_html(figure: dict[str, Any], meta: dict[str, Any]) -> str:
+    """The markup of one chart: an empty box with its accessible name, and its JSON.
+
+    ``figure``: the plotly JSON (``data``, ``layout``); ``meta``: ``{id, label, config}`` (see
+    :class:`vccap.site.render.PublishPreprocessor`). ``vccap.js`` draws the chart when it
+    comes near the screen (or before printing); the box keeps the chart's height meanwhile,
+    so nothing moves. Deterministic.
+    """
+    layout = figure.get("layout", {}) or {}
+    height = layout.get("height")
+    style = f' style="min-height:{int(height)}px"' if isinstance(height, int | float) else ""
+    spec = {"data": figure.get("data", []), "layout": layout, "config": meta.get("config", {})}
+    ident = html.escape(str(meta["id"]))
+    return (
+        '\n<figure class="vc-figure">\n'
+        f'<div id="{ident}" class="vc-graphique" role="img" '
+        f'aria-label="{html.escape(str(meta.get("label") or "Graphique"))}"{style}></div>\n'
+        '<noscript><p class="vc-alerte">Ce graphique s’affiche avec JavaScript, qui est '
+        "désactivé dans ce navigateur. Les valeurs représentées figurent dans le texte et les "
+        "tableaux de la page lorsqu’ils sont fournis.</p></noscript>\n"
+        f'<script type="application/json" class="vc-graphique-donnees" data-pour="{ident}">'
+        f"{script_json(spec)}</script>\n"
+        "</figure>"
+    )
+
+
+def scroll_tables(fragment: str) -> str:
+    """Put every ``<table>`` of an HTML fragment in a box that scrolls sideways on its own.
+
+    The box is a named region (the table's caption, or « Tableau »); ``vccap.js`` makes it
+    focusable when it does scroll, so that it can be scrolled with the keyboard.
+    """
+
+    def opening(match: re.Match[str]) -> str:
+        caption = match.group(1)
+        name = " ".join(html.unescape(_TAG_RE.sub(" ", caption or "")).split()) or "Tableau"
+        return (
+            f'<div class="vc-defilement" role="region" aria-label="{html.escape(name)}">'
+            + match.group(0)
+        )
+
+    if "<table" not in fragment:
+        return fragment
+    fragment = _TABLE_OPEN_RE.sub(opening, fragment)
+    return _TABLE_CLOSE_RE.sub(lambda m: m.group(0) + "</div>", fragment)
+
+
 # ---- site pages --------------------------------------------------------------
 
 
 @functools.cache
 def _site_environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(SITE_TEMPLATES_DIR)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["css_string"] = css_string
+    return env
 
 
 def render_site_text(template_name: str, *, root: str, **context: Any) -> str:
@@ -228,7 +298,7 @@ def _copy_atomic(source: Path, target: Path) -> None:
 
 
 def copy_assets(out_dir: Path) -> list[Path]:
-    """Write ``out_dir/assets/``: plotly.min.js, vccap.css, vccap.js.
+    """Write ``out_dir/assets/``: plotly.min.js, vccap.css, vccap.js, favicon.svg.
 
     A file already identical is left untouched (plotly.min.js is compared by size
     then hash). Returns the paths written or rewritten.
@@ -240,6 +310,7 @@ def copy_assets(out_dir: Path) -> list[Path]:
         (plotly_js_path(), assets / PLOTLY_JS),
         (SITE_TEMPLATES_DIR / SITE_CSS, assets / SITE_CSS),
         (SITE_TEMPLATES_DIR / SITE_JS, assets / SITE_JS),
+        (SITE_TEMPLATES_DIR / FAVICON, assets / FAVICON),
     )
     for source, target in sources:
         if not _same_file_content(source, target):

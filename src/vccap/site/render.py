@@ -17,7 +17,6 @@ from vccap.site.publish import (
     NBCONVERT_TEMPLATE_NAME,
     NBCONVERT_TEMPLATES_DIR,
     PLOTLY_CONFIG,
-    PLOTLY_JS,
     PLOTLY_MIMETYPE,
     REMOVE_CELL_TAGS,
     REMOVE_OUTPUT_TAGS,
@@ -27,10 +26,13 @@ from vccap.site.publish import (
     TEMPLATES_DIR,
     UNPUBLISHED_MIMETYPES,
     Breadcrumb,
+    css_string,
     defuse_links,
+    figure_html,
     figure_label,
     plotly_js_path,
     script_json,
+    scroll_tables,
 )
 
 # ---- notebook pages ----------------------------------------------------------
@@ -112,6 +114,9 @@ class PageRenderer:
         )
         self.exporter.register_preprocessor(PublishPreprocessor(), enabled=True)
         self.exporter.register_filter("script_json", script_json)
+        self.exporter.register_filter("css_string", css_string)
+        self.exporter.register_filter("figure_html", figure_html)
+        self.exporter.register_filter("scroll_tables", scroll_tables)
 
     def render_notebook(
         self,
@@ -121,6 +126,7 @@ class PageRenderer:
         root: str,
         breadcrumb: Breadcrumb,
         fictitious: bool,
+        description: str | None = None,
     ) -> str:
         """Return the HTML page of an executed notebook.
 
@@ -128,8 +134,11 @@ class PageRenderer:
         ``actions/x.html``, ``""`` for a page at the root). ``breadcrumb``: the
         items after "Accueil", as ``(label, href)`` with ``href`` relative to the
         site root or ``None`` (the last item is usually the page itself, ``None``).
-        The notebook is not modified.
+        ``description``: the page's meta description (default: its title, the breadcrumb's
+        other labels and the site title). The notebook is not modified.
         """
+        if description is None:
+            description = page_description(title, breadcrumb, self.site_title)
         page_resources = {
             "vccap": {
                 "title": title,
@@ -137,18 +146,25 @@ class PageRenderer:
                 "root": root,
                 "breadcrumb": [(label, href) for label, href in breadcrumb],
                 "fictitious": bool(fictitious),
+                "description": description,
             }
         }
         body, _ = self.exporter.from_notebook_node(nb, resources=page_resources)
         return body if body.endswith("\n") else body + "\n"
 
 
+def page_description(title: str, breadcrumb: Breadcrumb, site_title: str) -> str:
+    """A page's meta description: « Title (label, label) — site title. »"""
+    context = [label for label, _href in breadcrumb[:-1] if label and label != title]
+    text = title + (f" ({', '.join(context)})" if context else "")
+    return f"{text} — {site_title}." if title != site_title else f"{site_title}."
+
+
 # ---- standalone pages ----------------------------------------------------------
 
 _CSS_LINK_RE = re.compile(r'<link\b[^>]*\bhref="assets/vccap\.css"[^>]*>')
-_SCRIPT_RE = re.compile(
-    r'<script\b[^>]*\bsrc="assets/(plotly\.min\.js|vccap\.js)"[^>]*>\s*</script>'
-)
+_SCRIPT_RE = re.compile(r'<script\b([^>]*\bsrc="assets/vccap\.js"[^>]*)>\s*</script>')
+_ICON_RE = re.compile(r'<link\b[^>]*\brel="icon"[^>]*>\n?')
 _LOCAL_LINK_RE = re.compile(
     r'<a\b([^>]*?)\s+href="(?!#)(?![a-zA-Z][a-zA-Z0-9+.-]*:)[^"]*"([^>]*)>(.*?)</a>', re.DOTALL
 )
@@ -165,24 +181,28 @@ def script_text(text: str) -> str:
 def inline_assets(page: str) -> str:
     """Make a page rendered with ``root=""`` self-contained.
 
-    The site stylesheet, plotly.min.js and vccap.js are written inside the page, and links
-    to other pages of the site (which do not travel with a standalone file) become plain
-    text; in-page anchors (``#...``) stay links.
+    The site stylesheet, plotly.min.js (on pages with charts) and vccap.js are written inside
+    the page, and links to other pages of the site (which do not travel with a standalone
+    file) become plain text; in-page anchors (``#...``) stay links.
     """
     css = (SITE_TEMPLATES_DIR / SITE_CSS).read_text(encoding="utf-8")
-    scripts = {
-        PLOTLY_JS: plotly_js_path().read_text(encoding="utf-8"),
-        SITE_JS: (SITE_TEMPLATES_DIR / SITE_JS).read_text(encoding="utf-8"),
-    }
+    site_js = (SITE_TEMPLATES_DIR / SITE_JS).read_text(encoding="utf-8")
+
+    def scripts(match: re.Match[str]) -> str:
+        plotly = ""
+        if "data-plotly=" in match.group(1):
+            library = plotly_js_path().read_text(encoding="utf-8")
+            plotly = f"<script>\n{script_text(library)}\n</script>\n"
+        return f"{plotly}<script>\n{script_text(site_js)}\n</script>"
+
     # Links first, while the page holds no library code (plotly.js builds links of its own).
     page = _LOCAL_LINK_RE.sub(lambda m: f"<span{m.group(1)}{m.group(2)}>{m.group(3)}</span>", page)
     page = _HOME_WORD_RE.sub("", page)  # « Accueil » leads nowhere in a standalone file
+    page = _ICON_RE.sub("", page)
     page, found = _CSS_LINK_RE.subn(lambda _m: f"<style>\n{css}\n</style>", page, count=1)
     if not found:
         raise ValueError("page without the site stylesheet: not rendered by PageRenderer?")
-    return _SCRIPT_RE.sub(
-        lambda m: f"<script>\n{script_text(scripts[m.group(1)])}\n</script>", page
-    )
+    return _SCRIPT_RE.sub(scripts, page, count=1)
 
 
 def render_standalone(
