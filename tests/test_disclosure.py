@@ -272,3 +272,25 @@ def test_random_small_workspaces_leave_nothing_recoverable(tmp_path, seed):
     assert again.findings == [] and again.small == result.small
     for ledger in ledgers.values():  # no small count is ever shown
         assert all(not 0 < v < ws.seuil for _, v in ledger.counts.values())
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_the_quick_answer_is_the_answer_of_both_programmes(tmp_path, seed):
+    """``Model.is_disclosed`` skips programmes with points kept from earlier ones: on random
+    workspaces, with and without dropped figures, it says what the two bounds say."""
+    ws = load_workspace(_workspace(tmp_path / "ws", seed))
+    ledgers = list(page_ledgers(ws).values())
+    hidden = {k: f for led in ledgers for k, f in led.hidden.items()}
+    published = sorted({k for led in ledgers for k in (*led.counts, *led.shares)})
+    rng = random.Random(seed)
+    drops = [set(), *(set(rng.sample(published, 3)) for _ in range(3))]
+    quick, exact = Model(ledgers), Model(ledgers)
+    answers = []
+    for drop in drops:
+        for key in sorted(hidden):
+            for t in (2, 3, 5):
+                expected = disclosed(*exact.bounds(hidden[key], drop=drop), t)
+                assert quick.is_disclosed(hidden[key], t, drop=drop) == expected, (key, drop, t)
+                answers.append(expected)
+    assert True in answers and False in answers  # both kinds of cells were asked about
+    assert quick.kept_points > 0

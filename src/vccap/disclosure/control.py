@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from vccap.disclosure.ledger import Figure, Ledger
-from vccap.disclosure.lp import Model, disclosed, interval
+from vccap.disclosure.lp import Model, interval
 from vccap.disclosure.populations import Populations
 
 MAX_CANDIDATES = 12
@@ -94,9 +94,8 @@ def audit(
         secondary=len(set(masks)),
     )
     for page, figure in found:
-        lo, hi = model.bounds(figure)
-        if disclosed(lo, hi, threshold):
-            low, high = interval(lo, hi)
+        if model.is_disclosed(figure, threshold):
+            low, high = interval(*model.bounds(figure))
             result.findings.append(Finding(page, figure, low, high))
     result.seconds = time.perf_counter() - start
     return result
@@ -169,20 +168,18 @@ def complementary(
     chosen: set[str] = set(masks)
     model = Model(ledgers)
     for finding in findings:
-        if not disclosed(*model.bounds(finding.figure, drop=chosen), threshold):
+        if not model.is_disclosed(finding.figure, threshold, drop=chosen):
             continue
         options = [k for k in candidates(ledgers, finding.figure, threshold) if k not in chosen]
         picked: list[str] = []
         for key in options:
-            if not disclosed(*model.bounds(finding.figure, drop=chosen | {key}), threshold):
+            if not model.is_disclosed(finding.figure, threshold, drop=chosen | {key}):
                 picked.append(key)
                 break
         else:
             picked = options[:1]
             for key in options[1:]:
-                if not disclosed(
-                    *model.bounds(finding.figure, drop=chosen | set(picked)), threshold
-                ):
+                if not model.is_disclosed(finding.figure, threshold, drop=chosen | set(picked)):
                     break
                 picked.append(key)
         chosen |= set(picked)

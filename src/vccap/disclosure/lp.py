@@ -38,6 +38,11 @@ from vccap.disclosure.ledger import Figure, Ledger, Term
 #: The value of a column standing for every value no published figure names.
 OTHER = "\x00autre"
 EPSILON = 1e-6
+#: Solutions each block keeps to answer later questions without solving.
+MAX_WITNESSES = 64
+#: Blocks of at least this many unknowns start with solutions in random directions.
+SEED_FROM = 200
+SEED_DIRECTIONS = 3
 
 
 @dataclass
@@ -230,9 +235,10 @@ class Model:
         if block not in self._blocks:
             cols = np.flatnonzero(self.col_block == block)
             rows = np.flatnonzero(self.row_block == block)
-            self._blocks[block] = _Block(
-                self.matrix[rows][:, cols], self.kinds[rows], self.rhs[rows], cols, rows
-            )
+            part = _Block(self.matrix[rows][:, cols], self.kinds[rows], self.rhs[rows], cols, rows)
+            if len(cols) >= SEED_FROM and len(rows):
+                part.seed(SEED_DIRECTIONS, np.random.default_rng(block))
+            self._blocks[block] = part
         return self._blocks[block]
 
     def bounds(self, figure: Figure, drop: Iterable[str] = ()) -> tuple[float, float]:
@@ -247,6 +253,44 @@ class Model:
             lo, hi = part.bounds(c[part.cols], off)
             low, high = low + lo, high + hi
         return low, high
+
+    @property
+    def kept_points(self) -> int:
+        """How many solutions the blocks keep to answer questions without solving."""
+        return sum(len(part.witnesses) for part in self._blocks.values())
+
+    def is_disclosed(self, figure: Figure, threshold: int, drop: Iterable[str] = ()) -> bool:
+        """Whether everything published but ``drop`` pins the figure, or bounds it within
+        fewer than ``threshold`` values: the answer of
+        ``disclosed(*self.bounds(figure, drop), threshold)``, with fewer programmes solved.
+
+        Each block keeps solutions of its earlier programmes (points that satisfy every
+        published figure, hence also what is left when some are dropped). When two of them
+        give the figure values at least ``threshold`` apart, it cannot be disclosed and
+        nothing is solved; otherwise the smallest value is solved first, and the largest
+        only when the kept points do not already reach ``threshold`` above it.
+        """
+        c = self.row(figure)
+        dropped = set(drop)
+        parts = []
+        for block in np.unique(self.col_block[c != 0]):
+            part = self._block(int(block))
+            off = [i for i, r in enumerate(part.rows) if self.keys[r] in dropped]
+            parts.append((part, c[part.cols], off))
+        if not parts:
+            return False
+        ranges = [part.witness_range(cost) for part, cost, _ in parts]
+        seen_high = sum(r[1] for r in ranges) if all(ranges) else None
+        if seen_high is not None:
+            seen_low = sum(r[0] for r in ranges)
+            if math.floor(seen_high - EPSILON) - math.ceil(seen_low + EPSILON) >= threshold:
+                return False
+        low = sum(part.solve(cost, off, minimize=True) for part, cost, off in parts)
+        if seen_high is not None:
+            if math.floor(seen_high - EPSILON) - math.ceil(low - EPSILON) >= threshold:
+                return False
+        high = sum(part.solve(cost, off, minimize=False) for part, cost, off in parts)
+        return disclosed(low, high, threshold)
 
 
 class _Block:
@@ -278,6 +322,26 @@ class _Block:
         if status != highspy.HighsStatus.kOk:
             raise RuntimeError(f"modèle linéaire refusé par HiGHS ({status})")
         self.relaxed: list[int] = []
+        #: Solutions found with no row relaxed: points that satisfy every published figure.
+        self.witnesses: list[np.ndarray] = []
+        self._next = 0
+
+    def witness_range(self, cost: np.ndarray) -> tuple[float, float] | None:
+        """Smallest and largest value of ``cost @ x`` over the kept solutions (None: none)."""
+        if not self.witnesses:
+            return None
+        values = np.vstack(self.witnesses) @ cost
+        return float(values.min()), float(values.max())
+
+    def _keep(self) -> None:
+        if self.relaxed:
+            return
+        x = np.asarray(self.highs.getSolution().col_value, dtype=float)
+        if len(self.witnesses) < MAX_WITNESSES:
+            self.witnesses.append(x)
+        else:  # the oldest goes
+            self.witnesses[self._next] = x
+            self._next = (self._next + 1) % MAX_WITNESSES
 
     def _relax(self, rows: list[int]) -> None:
         if rows == self.relaxed:
@@ -294,23 +358,33 @@ class _Block:
         self.relaxed = list(rows)
 
     def bounds(self, cost: np.ndarray, drop: list[int]) -> tuple[float, float]:
+        return self.solve(cost, drop, minimize=True), self.solve(cost, drop, minimize=False)
+
+    def solve(self, cost: np.ndarray, drop: list[int], *, minimize: bool) -> float:
+        """The smallest (or largest) value of ``cost @ x`` with the rows ``drop`` relaxed."""
         if not len(self.rows):  # nothing published touches these unknowns
-            return 0.0, (math.inf if cost.any() else 0.0)
+            return 0.0 if minimize or not cost.any() else math.inf
         self._relax(drop)
         n = len(cost)
         self.highs.changeColsCost(n, np.arange(n, dtype=np.int32), cost.astype(float))
-        out = []
-        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-            self.highs.changeObjectiveSense(sense)
-            self.highs.run()
-            status = self.highs.getModelStatus()
-            if status == highspy.HighsModelStatus.kOptimal:
-                out.append(float(self.highs.getInfo().objective_function_value))
-            elif status == highspy.HighsModelStatus.kUnbounded:
-                out.append(math.inf)
-            else:
-                raise RuntimeError(f"programme linéaire sans solution ({status})")
-        return out[0], out[1]
+        sense = highspy.ObjSense.kMinimize if minimize else highspy.ObjSense.kMaximize
+        self.highs.changeObjectiveSense(sense)
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            self._keep()
+            return float(self.highs.getInfo().objective_function_value)
+        if status == highspy.HighsModelStatus.kUnbounded:
+            return math.inf
+        raise RuntimeError(f"programme linéaire sans solution ({status})")
+
+    def seed(self, directions: int, rng: np.random.Generator) -> None:
+        """Keep the solutions of a few programmes in random directions (both senses): far
+        apart points of the block, which answer most later questions without solving."""
+        for _ in range(directions):
+            cost = rng.uniform(-1.0, 1.0, len(self.cols))
+            for minimize in (True, False):
+                self.solve(cost, [], minimize=minimize)
 
 
 def _highs():
@@ -329,6 +403,11 @@ def _highs():
     else:
         highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
+    # Questions change only the objective: the last basis stays feasible, so the primal
+    # simplex goes on from it (measured 1.5x faster than the default on 40 actions);
+    # presolve would throw that basis away.
+    highs.setOptionValue("simplex_strategy", 4)
+    highs.setOptionValue("presolve", "off")
     return highs
 
 
