@@ -75,6 +75,7 @@ def control(
     Raises :class:`~vccap.errors.DisclosureFailed` when hiding more cannot protect a cell.
     """
     populations: Populations | None = None
+    last: AuditResult | None = None
     for _round in range(MAX_ROUNDS):
         ledgers = ledgers_of(summaries)
         masks = read_masks(ws.root)
@@ -83,7 +84,8 @@ def control(
             return previous
         if populations is None:
             populations = Populations.of(ws)
-        result: AuditResult = audit(list(ledgers.values()), populations, ws.seuil, masks=masks)
+        result = audit(list(ledgers.values()), populations, ws.seuil, masks=masks, previous=last)
+        last = result
         if not result.findings:
             return {**result.as_dict(), "empreinte": fingerprint}
         chosen = complementary(list(ledgers.values()), result.findings, ws.seuil, masks)
@@ -118,10 +120,12 @@ def control_in_process(ws: Workspace) -> AuditResult:
     rounds of audit and secondary suppression until nothing is disclosed; returns the last
     audit. Raises :class:`~vccap.errors.DisclosureFailed` as the build does."""
     populations = Populations.of(ws)
+    last: AuditResult | None = None
     for _round in range(MAX_ROUNDS):
         ledgers = page_ledgers(ws)
         masks = read_masks(ws.root)
-        result = audit(list(ledgers.values()), populations, ws.seuil, masks=masks)
+        result = audit(list(ledgers.values()), populations, ws.seuil, masks=masks, previous=last)
+        last = result
         if not result.findings:
             return result
         chosen = complementary(list(ledgers.values()), result.findings, ws.seuil, masks)

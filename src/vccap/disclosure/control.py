@@ -50,6 +50,10 @@ class AuditResult:
     secondary: int = 0
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
+    #: Small hidden cells found safe, and what was published when they were (to skip them
+    #: in the next round, see :func:`audit`).
+    safe: set[str] = field(default_factory=set)
+    figures: dict[str, tuple] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
@@ -75,26 +79,52 @@ def targets(
     return list(seen.values())
 
 
+def published_figures(ledgers: Iterable[Ledger]) -> dict[str, tuple]:
+    """Every published figure's key and value (counts, and shares with their precision)."""
+    out: dict[str, tuple] = {}
+    for ledger in ledgers:
+        for key, (_, value) in ledger.counts.items():
+            out.setdefault(key, (value,))
+        for key, (_, _, value, precision) in ledger.shares.items():
+            out.setdefault(key, (value, precision))
+    return out
+
+
 def audit(
     ledgers: list[Ledger],
     populations: Populations,
     threshold: int,
     *,
     masks: Iterable[str] = (),
+    previous: AuditResult | None = None,
 ) -> AuditResult:
-    """Try to work back every small hidden cell from everything the ledgers publish."""
+    """Try to work back every small hidden cell from everything the ledgers publish.
+
+    ``previous``: the last round's result. When every figure published now was published
+    then with the same value (secondary suppression only hides more), the attacker knows
+    less than he did, so the cells found safe then are safe now and are not asked again.
+    """
     start = time.perf_counter()
     model = Model(ledgers)
     found = targets(ledgers, populations, threshold)
+    figures = published_figures(ledgers)
+    known_safe: set[str] = set()
+    if previous is not None and all(previous.figures.get(k) == v for k, v in figures.items()):
+        known_safe = previous.safe
     result = AuditResult(
         published=len(model.counts),
         shares=len(model.shares),
         hidden=len(model.hidden),
         small=len(found),
         secondary=len(set(masks)),
+        figures=figures,
     )
     for page, figure in found:
-        if model.is_disclosed(figure, threshold):
+        if figure.key() in known_safe:
+            result.safe.add(figure.key())
+        elif not model.is_disclosed(figure, threshold):
+            result.safe.add(figure.key())
+        else:
             low, high = interval(*model.bounds(figure))
             result.findings.append(Finding(page, figure, low, high))
     result.seconds = time.perf_counter() - start
