@@ -210,8 +210,13 @@ def esc(text: Any) -> str:
     return str(jinja2.utils.markupsafe.escape(text))
 
 
-def plural(n: int | float, singular: str, plural_form: str | None = None) -> str:
-    """'1 action', '3 actions' (French: 0 and 1 are singular)."""
+def plural(
+    n: int | float, singular: str, plural_form: str | None = None, *, zero: str | None = None
+) -> str:
+    """'1 action', '3 actions' (French: 0 and 1 are singular); ``zero``, when given, is the
+    whole text for 0 (« aucune action réalisée » rather than « 0 action réalisée »)."""
+    if n == 0 and zero is not None:
+        return zero
     return f"{fmt.nombre(n)} {singular if n <= 1 else (plural_form or singular + 's')}"
 
 
