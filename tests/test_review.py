@@ -181,6 +181,7 @@ def test_network_shows_who_took_part_and_the_lasting_ties(executed):
     assert f"Sur {len(ties)} liens ville-campagne depuis le début, {repeated} ont été" in text
     html = _html(executed[1][2017], "revue.reseau()")
     top = html.split("Les 10 liens ville-campagne les plus suivis")[1].split("</table>")[0]
+    top = html_lib.unescape(top)
     assert top.count("<tr>") == 1 + 10  # header and the ten most repeated ties
     first = ties.iloc[0]
     assert first["nom_territoire"] in top and first["nom_acteur"] in top

@@ -29,6 +29,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from vccap import fmt, overrides
+from vccap.schemas import TABLE_KINDS, load_schema
 
 FICTITIOUS_NOTICE = "Données d'exemple fictives"
 GROUPED = "Autres (regroupés)"
@@ -198,6 +199,12 @@ def label(vocabulary: str, value: Any) -> str:
 
 
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+def table_title(kind: str) -> str:
+    """A raw table's name for readers (« Coûts » for ``couts``): its schema's title, or
+    ``kind`` itself for a kind without a schema."""
+    return load_schema(kind).title if kind in TABLE_KINDS else kind
 
 
 def markdown(text: str) -> str:
