@@ -256,3 +256,20 @@ def test_a_debrief_linked_from_outside_is_never_read(tmp_path):
 def test_a_budget_amount_with_three_decimals_is_an_error(tmp_path):
     text = BASE + "budget:\n  - poste: salle\n    montant: 1234,567\n"
     assert problems(workspace(tmp_path, text))["decimales"].line == 9
+
+
+def test_host_territory_by_id_or_name(tmp_path):
+    by_name = load_workspace(workspace(tmp_path, BASE + "territoire_accueil: Haut-Doubs\n"))
+    assert by_name.actions[ACTION].territoire_accueil == "haut-doubs"
+    assert not by_name.problems
+    empty = load_workspace(workspace(tmp_path / "b", BASE + "territoire_accueil:\n"))
+    assert empty.actions[ACTION].territoire_accueil is None
+
+
+@pytest.mark.parametrize("value", ["[haut-doubs, morvan]", "Jura"])
+def test_host_territory_is_one_known_territory(tmp_path, value):
+    ws = load_workspace(workspace(tmp_path, BASE + f"territoire_accueil: {value}\n"))
+    assert ws.problems, "an unknown or double host territory must be reported"
+    assert all(str(p.file).endswith("action.yml") for p in ws.problems)
+    assert any("territoire" in str(p.expected) for p in ws.problems)
+    assert ws.actions.get(ACTION) is None or ws.actions[ACTION].territoire_accueil is None

@@ -53,7 +53,7 @@ def test_every_realised_action_has_a_page(example_site):
     for action in ws.actions.values():
         assert action.titre.replace("'", "&#39;") in index or action.titre in index
     assert "prévue" in index and "annulée" in index
-    assert "Données d’exemple fictives" in index
+    assert "Données d'exemple fictives" in index
 
 
 def test_facts_on_the_pages(example_site):
@@ -67,6 +67,38 @@ def test_facts_on_the_pages(example_site):
     assert (
         '<span class="valeur">25</span>' in session and '<span class="valeur">6</span>' in session
     )
+
+
+def _reader_text(html: str) -> str:
+    """What a reader sees of a page: no script, style or tag (links' targets are not text)."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").split())
+
+
+#: What readers must not meet: file names, field ids and commands of the kit.
+JARGON = re.compile(
+    r"\b\w+\.(?:yml|yaml|csv|xlsx|md|ipynb)\b|\bcouts\b|\bevenements\b|temps_agents"
+    r"|territoire_\w+|\b\d{4}-\d{2}-[a-z0-9]+-[a-z0-9-]+\b"  # an action's id
+    r"|\bvccap (?:build|validate|transfer|new-action|indicators|quarto)\b"
+)
+
+
+def test_reader_pages_speak_plain_french(example_site):
+    for page in example_site.rglob("*.html"):
+        text = _reader_text(page.read_text(encoding="utf-8"))
+        assert not JARGON.findall(text), (page.name, JARGON.findall(text)[:5])
+        assert "’" not in text, page.name  # one apostrophe style: '
+        assert "fictives : Données d'exemple fictives" not in text, page.name
+        assert not re.search(r"\(\d+\) \(\d+\)", text), page.name  # « (69) (56) »
+        assert not re.search(r"\b0 actions?\b", text), page.name
+        assert not re.search(r"\b(?:de|avec|à) (?:CC|Site|Pays|Ville)\b", text), page.name
+    index = (example_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="index.html"' not in index and ">Accueil<" not in index  # no link to itself
+    definitions = re.findall(r"<dt>(.*?)</dt><dd>", index)
+    headers = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', index.split("vc-definitions")[0])
+    assert definitions == headers[1:]  # every overview figure but the year has its definition
+    lyon = _reader_text((example_site / "territoires" / "metropole-lyon.html").read_text())
+    assert "concernent la Métropole de Lyon : 7 qui s'y sont tenues" in lyon
 
 
 def test_pages_have_no_code_one_plotly_and_work_offline(example_site):

@@ -97,7 +97,7 @@ def test_the_word_document_holds_the_page(example_site, tmp_path):
     assert "Note de méthode" in headings and "Objectifs" in headings
     text = docx_text(target)
     assert "Licence Ouverte / Etalab 2.0" in text
-    assert "Données d’exemple fictives" in text
+    assert "Données d'exemple fictives" in text
     # Key figures as a table, the same as on the page.
     figures = {r.cells[0].text: r.cells[1].text for t in document.tables for r in t.rows}
     assert figures["Porteurs de projet conseillés sur le stand"] == "94"

@@ -92,7 +92,7 @@ def test_navigation_breadcrumb_and_footer(page):
 
 
 def test_fictitious_notice_only_when_asked(renderer, executed_nb, page):
-    assert "Données d’exemple fictives" in page
+    assert "Données d'exemple fictives" in page
     real = render(renderer, executed_nb, fictitious=False)
     assert "fictives" not in real
 
@@ -187,7 +187,7 @@ def test_page_without_figure_has_no_plotly(renderer):
 
 def test_errors_become_french_alerts_without_traceback(renderer):
     html = render(renderer, _hand_built_notebook())
-    assert "Cette partie du rapport n’a pas pu être produite." in html
+    assert "Cette partie du rapport n'a pas pu être produite." in html
     assert "ValueError\u00a0: colonne &lt;profil&gt; absente" in html
     assert "SECRET_TRACE" not in html
     assert "An Exception was encountered" not in html
@@ -317,7 +317,7 @@ def test_index_page(tmp_path):
     )
     assert '<dd class="valeur">42</dd>' in html
     assert "La construction de ce rapport a échoué : fichier illisible." in html
-    assert "Données d’exemple fictives" in html
+    assert "Données d'exemple fictives" in html
     assert "plotly" not in html
     assert publish.remote_references(html) == []
 
@@ -333,7 +333,7 @@ def test_index_escapes_titles():
 
 def test_index_without_sections_says_so():
     html = publish.render_site_text("index.html.j2", root="", site_title=SITE_TITLE, sections=[])
-    assert "Aucune action n’est encore publiée." in html
+    assert "Aucune action n'est encore publiée." in html
 
 
 def test_index_is_deterministic():

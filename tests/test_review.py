@@ -11,7 +11,7 @@ import papermill as pm
 import pytest
 
 from conftest import EXAMPLE, ROOT
-from vccap import network, privacy
+from vccap import cooperation, network, privacy
 from vccap.build.run import extract_summary
 from vccap.charts import PLOTLY_MIME
 from vccap.indicators import action_indicators
@@ -143,13 +143,14 @@ def test_overview_for_the_front_page(executed):
     s16 = extract_summary(executed[1][2016])
     s17 = extract_summary(executed[1][2017])
     assert [i["libelle"] for i in s16["apercu"]] == [i["libelle"] for i in s17["apercu"]]
+    assert all(i["definition"] for i in s16["apercu"])  # each figure says what it counts
     v16 = [i["valeur"] for i in s16["apercu"]]
     v17 = [i["valeur"] for i in s17["apercu"]]
-    # links: structures named by fewer participants than the threshold are not actors
+    # urban actors: structures named by fewer participants than the threshold are not actors
     # (disclosure control: one or two people must not put their structure on a page)
-    assert v16 == ["4", "196", "85", "6"]
-    assert v17[:3] == ["7", "272", "167"]
-    assert v17[3] == "—"  # installations of the 2017 holders: under the threshold
+    assert v16 == ["4", "196", "9", "6"]
+    # 2017: 272 rows of participants and contacts, 269 people (some came twice)
+    assert v17 == ["7", "269", "14", "masqué"]  # installations: under the threshold
     assert s17["detail"] == "7 actions réalisées, 1 annulée"
     last = [c for c in executed[1][2016].cells if c.cell_type == "code"][-1]
     assert SUMMARY_MIME in last.outputs[0]["data"]
@@ -163,26 +164,35 @@ def test_territories_new_this_year(executed):
     assert 'href="../territoires/trieves.html"' in html
 
 
-def test_network_shows_urban_rural_ties(executed):
+def test_network_shows_who_took_part_and_the_lasting_ties(executed):
     ws = load_workspace(EXAMPLE)
-    graph = network.build_network(ws, up_to_year=2017)
-    summary = network.network_summary(graph)
-    assert summary["liens_ville_campagne"] == 167
+    table = cooperation.participations(ws, up_to_year=2017)
+    of_2017 = table[table["annee"] == 2017]
     fig = _figures(executed[1][2017], "revue.reseau()")[0]
     traces = {t["name"]: t for t in fig["data"]}
-    urban_rural = traces["Lien ville-campagne"]
-    assert len(urban_rural["x"]) == 3 * summary["liens_ville_campagne"]  # x0, x1, None
     assert {"Territoire rural", "Structure urbaine"} <= set(traces)
+    # one point per actor-action tie of the year, not one line per pair of attendees
+    assert sum(len(t["x"]) for t in fig["data"]) == len(of_2017)
+    assert len({a for t in fig["data"] for a in t["x"]}) == of_2017["action"].nunique() == 7
     text = _text(executed[1][2017], "revue.reseau()")
-    assert "dont 167 liens ville-campagne" in text
-    assert "167 entre la ville et la campagne" in text  # text alternative
+    assert "6 des 7 actions réalisées ont réuni territoires ruraux et acteurs urbains" in text
+    ties = cooperation.urban_rural_ties(network.build_network(ws, up_to_year=2017))
+    repeated = int((ties["nb_actions"] >= 2).sum())
+    assert f"Sur {len(ties)} liens ville-campagne depuis le début, {repeated} ont été" in text
     html = _html(executed[1][2017], "revue.reseau()")
-    assert f"Voir les {summary['liens']} liens" in html and html.count("<td>oui</td>") == 167
-    # year over year: 2016 then 2017
-    nodes16 = network.network_summary(network.build_network(ws, up_to_year=2016))["noeuds"]
-    assert re.search(rf"<th scope=\"row\">2016</th><td class=\"num\">{nodes16}</td>", html)
-    nodes17 = network.network_summary(network.build_network(ws, up_to_year=2017))["noeuds"]
-    assert re.search(rf"<th scope=\"row\">2017</th><td class=\"num\">{nodes17}</td>", html)
+    top = html.split("Les 10 liens ville-campagne les plus suivis")[1].split("</table>")[0]
+    top = html_lib.unescape(top)
+    assert top.count("<tr>") == 1 + 10  # header and the ten most repeated ties
+    first = ties.iloc[0]
+    assert first["nom_territoire"] in top and first["nom_acteur"] in top
+    # year over year: actors cumulated at the end of 2016 then 2017
+    m = cooperation.yearly_measures(ws).set_index("annee")
+    for year in (2016, 2017):
+        cells = "".join(
+            f'<td class="num">{m.loc[year, c]}</td>' for c in ("actions", "actions_ville_campagne")
+        )
+        assert f'<th scope="row">{year}</th>{cells}' in html
+    assert m.loc[2017, "acteurs"] > m.loc[2016, "acteurs"]
 
 
 def test_no_count_under_the_threshold_in_journeys_or_breakdowns(executed):
@@ -210,7 +220,7 @@ def test_principles_have_evidence(executed):
     assert "Session d'information pour les accompagnateurs urbains" in text  # new type
     assert "Retour d'expérience rédigé pour 7 actions réalisées sur 7 (100 %)" in text
     assert "enseignements consignés" in text
-    assert "vccap transfer" in text
+    assert "dossier de transfert" in text and "vccap" not in text
     assert 'href="../fiches/salon.html"' in _html(executed[1][2017], "revue.principes()")
 
 

@@ -79,7 +79,8 @@ def test_init_creates_a_valid_empty_workspace(workspace):
 
 
 def test_init_writes_every_file_of_a_workspace(workspace):
-    assert (workspace / "territoires.csv").read_text("utf-8") == "id,nom,milieu,departement\n"
+    header = (workspace / "territoires.csv").read_text("utf-8")
+    assert header == "id,nom,milieu,departement,article\n"  # article: optional
     assert (workspace / "structures.csv").read_text("utf-8") == (
         "id,nom,categorie,milieu,territoire\n"
     )

@@ -34,7 +34,7 @@ FIELDS = {
     "suivi": ["courriel", "nom", "prenom", "date", "etape", "territoire"],
     "evenements": ["titre", "territoire", "date", "participants", "canal"],
     "couts": ["poste", "montant", "financeur"],
-    "territoires": ["id", "nom", "milieu", "departement"],
+    "territoires": ["id", "nom", "milieu", "departement", "article"],
     "structures": ["id", "nom", "categorie", "milieu", "territoire"],
 }  # fmt: skip
 REQUIRED = {

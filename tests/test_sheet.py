@@ -178,7 +178,8 @@ def test_salon_method_has_a_retroplanning_table_and_timeline(salon):
 
 def test_salon_resources_costs_and_staff_days(salon):
     text = _text(salon)
-    assert "8\u202f400\xa0€" in text and "9\u202f621\xa0€" in text
+    # one rule for euro amounts: the cents of large totals are kept (it used to say 8 400 €)
+    assert "8\u202f400,50\xa0€" in text and "9\u202f620,90\xa0€" in text
     assert "62,23\xa0€ par contact" in text
     assert "Jours d'agents" in text and "18 – 22" in text
     assert "Location du stand (2 jours)" in text

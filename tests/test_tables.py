@@ -859,7 +859,9 @@ def test_read_territoires(tmp_path):
     assert table.ok, table.problems
     assert table.df["milieu"].tolist() == ["rural", "periurbain"]
     assert table.df["departement"].tolist() == ["26", "07"]
-    assert list(table.df.columns) == ["id", "nom", "milieu", "departement", "_ligne"]
+    # the optional article column is added, empty: the pages then phrase without it
+    assert list(table.df.columns) == ["id", "nom", "milieu", "departement", "article", "_ligne"]
+    assert table.df["article"].isna().all()
 
 
 def test_read_structures_checks_milieu(tmp_path):

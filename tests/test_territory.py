@@ -21,7 +21,7 @@ from vccap.pages.territory_profile import TerritoryProfile, published_contacts
 
 TEMPLATE = ROOT / "notebooks" / "territory_profile.ipynb"
 WITH_CONTACTS = "roannais"
-WITHOUT_ACTION = "saint-etienne-metropole"
+WITHOUT_ACTION = "grenoble-alpes-metropole"  # its only action was cancelled
 SALONS = ("2016-06-salon-entrepreneurs-lyon", "2017-06-salon-entrepreneurs-lyon")
 
 
@@ -82,7 +82,10 @@ def test_a_territory_with_contacts(executed):
     assert not [o for o in _outputs(nb) if o.output_type in ("error", "stream")]
     text = _text(nb)
     assert "Site de proximité du Roannais" in text and "Loire (42)" in text
-    assert "a pris part à 8 actions réalisées" in text
+    assert (
+        "8 actions réalisées de la démarche (2016, 2017) concernent le Site de proximité du "
+        "Roannais : 8 auxquelles il a pris part" in text
+    )
     contacts = _text(nb, "contacts()")
     assert "45 contacts reçus sur 2 actions" in contacts
     html = _html(nb, "contacts()")
@@ -138,11 +141,13 @@ def test_a_territory_without_action_reads_well(executed):
     nb = executed[1][WITHOUT_ACTION]
     assert not [o for o in _outputs(nb) if o.output_type in ("error", "stream")]
     text = _text(nb)
-    assert "Aucune action enregistrée" in text
+    assert "Aucune action réalisée à ce jour ne concerne ce territoire" in text
+    assert "Session « Vivre et travailler à la campagne » à Grenoble" in text  # cancelled
     assert "Aucun contact publié" in text
     assert "Pas de parcours publié pour ce territoire" in text
-    assert "Couveuse stéphanoise d'activités" in text  # its structures did take part
-    assert extract_summary(nb)["detail"] == "aucune action enregistrée"
+    assert "Ni le territoire ni ses structures n'ont encore pris part" in text
+    assert "Coopérative d'activités grenobloise" in text  # its structure, listed
+    assert extract_summary(nb)["detail"] == "aucune action réalisée, 1 action prévue ou annulée"
     assert not _figures(nb)
 
 

@@ -36,6 +36,8 @@ KEY_ALIASES = {
     "fin": "date_fin",
     "territoire": "territoires",
     "partenaire": "partenaires",
+    "territoire_d_accueil": "territoire_accueil",
+    "lieu_territoire": "territoire_accueil",
     "objectif": "objectifs",
     "description": "descriptif",
     "temps_agents": "temps_agents_jours",
@@ -162,6 +164,18 @@ def _ids(ctx: _Context, key: tuple, value: Any, table: str, expected: str) -> li
         if found not in out:
             out.append(found)
     return out
+
+
+def _one_id(ctx: _Context, item: tuple[Any, tuple], table: str, expected: str) -> str | None:
+    """One id of territories or structures (``territoire_accueil``), or None when empty."""
+    value, key = item
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str | int) or re.search(r"[,;\n]", str(value)):
+        ctx.say(key, expected, value, "reference")
+        return None
+    found = _ids(ctx, key, str(value), table, expected)
+    return found[0] if found else None
 
 
 def _type(ctx: _Context, value: Any) -> str:
@@ -310,6 +324,8 @@ def load_action(ws: Workspace, action_dir: Path) -> Action | None:
                        "un territoire de territoires.csv (identifiant ou nom)")  # fmt: skip
     partenaires = _ids(ctx, get("partenaires")[1], get("partenaires")[0], "structures",
                        "une structure de structures.csv (identifiant ou nom)")  # fmt: skip
+    accueil = _one_id(ctx, get("territoire_accueil"), "territoires",
+                      "un seul territoire de territoires.csv (identifiant ou nom)")  # fmt: skip
     objectifs = _objectives(ctx, get("objectifs"), type_id)
     budget = _budget(ctx, get("budget"))
     temps_value, temps_key = get("temps_agents_jours")
@@ -334,6 +350,7 @@ def load_action(ws: Workspace, action_dir: Path) -> Action | None:
         date_debut=start,
         date_fin=end or start,
         lieu=text("lieu"),
+        territoire_accueil=accueil,
         territoires=territoires,
         partenaires=partenaires,
         descriptif=text("descriptif"),

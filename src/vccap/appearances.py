@@ -6,7 +6,7 @@ Pure functions over a loaded workspace, sharing :mod:`vccap.journeys`' reading o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -18,7 +18,12 @@ from vccap.journeys import (
     PORTEUR,
     readable_tables,
 )
+from vccap.model import Action
 from vccap.workspace import Workspace
+
+#: Tables whose rows are people reached by an action (one row per person and action).
+REACHED_TABLES = ("participants", "contacts")
+REACHED_COLUMNS = ["personne", "annee"]
 
 
 def appearances(ws: Workspace, *, statuses: Sequence[str] = DEFAULT_STATUSES) -> pd.DataFrame:
@@ -77,3 +82,35 @@ def returning_people(
         df = df[df["personne"].isin(people)]
     n = int((df.groupby("personne")["action"].nunique() >= 2).sum()) if len(df) else 0
     return privacy.safe_count(n, threshold)
+
+
+def reached(actions: Iterable[tuple[Action, Mapping[str, pd.DataFrame]]]) -> pd.DataFrame:
+    """The people reached by some actions: one row per person and year, duplicates removed.
+
+    ``actions``: (action, its pseudonymised tables) pairs. A person is a row of a
+    ``participants`` or ``contacts`` table; the same pseudonym (same e-mail, or same name,
+    first name and phone) seen at several actions of one year, or in both tables, is one
+    row. A row without any personal value cannot be linked to another one: it counts as one
+    person (keyed ``"<action>:<table>:<index>"``). Columns :data:`REACHED_COLUMNS`
+    (``annee``: the action's year, Int64), sorted by year then key. This is the population
+    "personnes" of the disclosure control and the « personnes touchées » of the yearly
+    reviews.
+    """
+    keys: list[str] = []
+    years: list[int | None] = []
+    for action, tables in actions:
+        for kind in REACHED_TABLES:
+            df = tables.get(kind)
+            if df is None or df.empty:
+                continue
+            ids = (
+                df["personne"].astype("string")
+                if "personne" in df.columns
+                else pd.Series(pd.NA, index=df.index, dtype="string")
+            )
+            own = pd.Series([f"{action.id}:{kind}:{i}" for i in df.index], index=df.index)
+            keys.extend(ids.fillna(own).astype(str))
+            years.extend([action.annee] * len(df))
+    out = pd.DataFrame({"personne": keys, "annee": pd.array(years, dtype="Int64")})
+    out = out.drop_duplicates(REACHED_COLUMNS).sort_values(["annee", "personne"], kind="stable")
+    return out.reset_index(drop=True)

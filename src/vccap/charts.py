@@ -211,97 +211,69 @@ def to_bundle(fig: go.Figure, alt: str) -> dict[str, Any]:
     return {PLOTLY_MIME: payload, "text/plain": alt}
 
 
-def network_figure(
-    G: Any,
-    positions: dict[str, tuple[float, float]],
+def participation_figure(
+    table: pd.DataFrame,
     *,
     title: str,
-    node_groups: dict[str, str],
+    actors: list[str],
+    actions: list[str],
     group_styles: dict[str, dict[str, str]],
-    hover: dict[str, str] | None = None,
-    highlighted: set[frozenset] | None = None,
-    highlight_label: str = "Lien mis en évidence",
-    other_label: str = "Autre lien",
-    highlight_color: str = "rgba(213, 94, 0, 0.35)",
-    other_color: str = "rgba(120, 120, 120, 0.18)",
-    labels: dict[str, str] | None = None,
-    height: int = 620,
 ) -> go.Figure:
-    """A network drawing: ties as lines (``highlighted`` ones in colour), nodes as markers.
+    """Who took part in what: one row per actor, one column per action, a mark where the
+    actor took part (the actor-action ties, a drawing that reads at a glance).
 
-    ``positions`` come from :func:`vccap.network.layout`; ``node_groups`` gives each node
-    its legend entry, styled by ``group_styles`` (``{"color": ..., "symbol": ...}``), in
-    the order of ``group_styles``. ``hover`` is each node's hover text, ``labels`` an
-    optional short text written next to some nodes. No computation here.
+    ``table`` has one row per tie with columns ``acteur`` and ``action`` (labels, as in
+    ``actors`` and ``actions``, which give the order: first actor at the top), ``groupe``
+    (legend entry, styled by ``group_styles``: ``{"color": ..., "symbol": ...}``, in that
+    order) and ``survol`` (hover text). No computation here.
     """
-    highlighted = highlighted or set()
-    hover = hover or {}
-    labels = labels or {}
     fig = go.Figure()
-    for is_highlight, name, color, width in (
-        (False, other_label, other_color, 0.6),
-        (True, highlight_label, highlight_color, 0.9),
-    ):
-        xs: list[float | None] = []
-        ys: list[float | None] = []
-        for u, v in G.edges():
-            if (frozenset((u, v)) in highlighted) != is_highlight:
-                continue
-            if u not in positions or v not in positions:
-                continue
-            (x0, y0), (x1, y1) = positions[u], positions[v]
-            xs += [x0, x1, None]
-            ys += [y0, y1, None]
-        if not xs:
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                name=name,
-                line={"color": color, "width": width},
-                hoverinfo="skip",
-            )
-        )
     for group, style in group_styles.items():
-        nodes = [n for n in G.nodes if node_groups.get(n) == group and n in positions]
-        if not nodes:
+        part = table[table["groupe"] == group]
+        if part.empty:
             continue
         fig.add_trace(
             go.Scatter(
-                x=[positions[n][0] for n in nodes],
-                y=[positions[n][1] for n in nodes],
-                mode="markers+text" if any(n in labels for n in nodes) else "markers",
+                x=part["action"].tolist(),
+                y=part["acteur"].tolist(),
+                mode="markers",
                 name=group,
-                text=[labels.get(n, "") for n in nodes],
-                textposition="top center",
-                textfont={"size": 11, "color": TEXT},
-                hovertext=[hover.get(n, n) for n in nodes],
+                hovertext=part["survol"].tolist(),
                 hovertemplate="%{hovertext}<extra></extra>",
                 marker={
                     "color": style.get("color", HOUSE),
                     "symbol": style.get("symbol", "circle"),
-                    "size": 13,
-                    "line": {"color": "white", "width": 1.5},
+                    "size": 12,
+                    "line": {"color": "white", "width": 1},
                 },
             )
         )
-    layout = base_layout(title, height=height)
-    hidden = {"visible": False, "showgrid": False, "zeroline": False}
-    xs_all = [x for x, _ in positions.values()] or [0.0]
-    ys_all = [y for _, y in positions.values()] or [0.0]
-    pad_x = (max(xs_all) - min(xs_all)) * 0.06 or 1.0
-    pad_y = (max(ys_all) - min(ys_all)) * 0.08 or 1.0
+    layout = base_layout(title, height=150 + 24 * len(actors))
+    grid = {"showgrid": True, "gridcolor": "#e3e6e8", "zeroline": False, "type": "category"}
     layout.update(
         {
             "showlegend": True,
-            "legend": {"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
+            # title at the very top, action names under it (automargin), legend at the bottom
+            "title": {**layout.get("title", {}), "yref": "container", "y": 0.995, "yanchor": "top"},
+            "legend": {"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0},
             "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-            "xaxis": {**hidden, "range": [min(xs_all) - pad_x, max(xs_all) + pad_x]},
-            "yaxis": {**hidden, "range": [min(ys_all) - pad_y, max(ys_all) + pad_y]},
+            "xaxis": {
+                **grid,
+                "categoryorder": "array",
+                "categoryarray": actions,
+                "side": "top",
+                "tickangle": -40,
+                "automargin": True,
+                "fixedrange": True,
+            },
+            "yaxis": {
+                **grid,
+                "categoryorder": "array",
+                "categoryarray": actors[::-1],
+                "automargin": True,
+                "fixedrange": True,
+            },
             "hovermode": "closest",
-            "dragmode": "pan",
         }
     )
     fig.update_layout(layout)

@@ -29,14 +29,18 @@ def part(value: float | None, decimals: int = 0) -> str:
     return format_percent(value, format=pattern, locale=LOCALE)
 
 
-def euros(value: float | None, decimals: int | None = None) -> str:
-    """4 500 € ; 33,33 € when cents matter."""
+def euros(value: float | None) -> str:
+    """An amount in euros, one rule whatever its size: whole euros without decimals
+    (4 500 €, 95 €), anything else with its two cents (1 234,50 €, 62,23 €).
+
+    The amount is first rounded to the cent (a computed 954.999999 is 955 €). None -> '—'.
+    """
     if value is None:
         return "—"
-    if decimals is None:
-        decimals = 0 if float(value).is_integer() or abs(value) >= 1000 else 2
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=LOCALE) + "\u00a0€"
+    cents = round(float(value) * 100)
+    if cents % 100 == 0:
+        return format_decimal(cents // 100, format="#,##0", locale=LOCALE) + "\u00a0€"
+    return format_decimal(cents / 100, format="#,##0.00", locale=LOCALE) + "\u00a0€"
 
 
 def date(value: dt.date | None) -> str:
@@ -79,8 +83,49 @@ def valeur(value: float | None, unite: str) -> str:
         return "non mesuré"
     if unite == "part":
         return part(value)
-    if unite == "euros":
+    if unite in ("euros", "euros_par_personne"):
         return euros(value)
-    if unite == "euros_par_personne":
-        return euros(value, decimals=0 if value >= 100 else 2)
     return nombre(value)
+
+
+# --------------------------------------------------------------------------- names with articles
+
+#: The articles a territory's name may take (``article`` column of territoires.csv);
+#: ``aucun``: the name takes none (« Saint-Étienne Métropole », « Oyonnax »).
+ARTICLES = ("le", "la", "les", "l'", "aucun")
+_CONTRACTED = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux"}
+_VOWELS = tuple("aeiouyàâäéèêëîïôöùûüÿœæAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
+
+
+def avec_article(nom: str, article: str | None, preposition: str = "") -> str:
+    """A name with its article after an optional preposition, the French way.
+
+    ``article`` is one of :data:`ARTICLES`; empty or None means "not given": the name is
+    then introduced by « le territoire » (« du territoire CC Pays Diois »), which needs no
+    article of its own. ``preposition``: "" (subject or object), "de", "à", or any other
+    word that does not contract ("avec", "pour"…).
+
+    >>> avec_article("CC Pays Diois", "la", "de")
+    'de la CC Pays Diois'
+    >>> avec_article("Site de proximité du Roannais", "le", "à")
+    'au Site de proximité du Roannais'
+    >>> avec_article("Oyonnax", "aucun", "de")
+    "d'Oyonnax"
+    """
+    art = (article or "").strip().lower().replace("\u2019", "'")
+    if art not in ARTICLES:  # not given: a phrasing that needs no article
+        nom, art = f"territoire {nom}", "le"
+    if art == "aucun":
+        if preposition == "de" and nom.startswith(_VOWELS):
+            return f"d'{nom}"
+        return f"{preposition} {nom}".strip()
+    contracted = _CONTRACTED.get((preposition, art))
+    if contracted:
+        return f"{contracted} {nom}"
+    head = f"{art}{nom}" if art == "l'" else f"{art} {nom}"
+    return f"{preposition} {head}".strip()
+
+
+def initiale(text: str) -> str:
+    """The text with its first letter in capitals (« le Pays Diois » -> « Le Pays Diois »)."""
+    return text[:1].upper() + text[1:]

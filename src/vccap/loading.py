@@ -208,12 +208,12 @@ def _new_id(ws: Workspace, path: Path, ident: str, line: int, known: dict, examp
 def _load_territoires(ws: Workspace) -> None:
     path = ws.root / "territoires.csv"
     for line, row in _read_reference_csv(
-        ws, "territoires.csv", ["id", "nom", "milieu", "departement"]
+        ws, "territoires.csv", ["id", "nom", "milieu", "departement", "article"]
     ):
         if not _new_id(ws, path, row["id"], line, ws.territoires, "pays-diois"):
             continue
         ws.territoires[row["id"]] = Territoire(
-            row["id"], row["nom"] or row["id"], row["milieu"], row["departement"]
+            row["id"], row["nom"] or row["id"], row["milieu"], row["departement"], row["article"]
         )
 
 

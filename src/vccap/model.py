@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vccap.fmt import avec_article
 from vccap.normalize import fold
 
 SLUG_RE = re.compile(r"^(\d{4})-(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -36,6 +37,7 @@ ACTION_KEYS = {
     "date_debut",
     "date_fin",
     "lieu",
+    "territoire_accueil",
     "territoires",
     "partenaires",
     "descriptif",
@@ -78,6 +80,15 @@ class Territoire:
     nom: str
     milieu: str
     departement: str = ""
+    #: The article the name takes in a sentence (le, la, les, l', aucun), "" when not given.
+    article: str = ""
+
+    def nom_avec(self, preposition: str = "") -> str:
+        """The name with its article after ``preposition`` ("", "de", "à", "avec"…):
+        « de la CC Pays Diois », « au Site de proximité du Roannais »; without an article
+        in territoires.csv, « du territoire CC Pays Diois » (see :func:`vccap.fmt.avec_article`).
+        """
+        return avec_article(self.nom, self.article, preposition)
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,8 @@ class Action:
     date_debut: dt.date | None
     date_fin: dt.date | None
     lieu: str = ""
+    #: The territory where the action is held (id of territoires.csv), if any.
+    territoire_accueil: str | None = None
     territoires: list[str] = field(default_factory=list)
     partenaires: list[str] = field(default_factory=list)
     descriptif: str = ""

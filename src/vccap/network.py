@@ -34,6 +34,8 @@ Model
 
 Everything is deterministic: nodes and edges are inserted in sorted order, action lists
 follow the workspace's date order, and :func:`layout` uses a fixed seed.
+
+What pages show of it (readable measures, territories and actions): :mod:`vccap.cooperation`.
 """
 
 from __future__ import annotations
@@ -106,9 +108,7 @@ def node_key(kind: str, ident: str) -> str:
 # --------------------------------------------------------------------------- participants
 
 
-def _counted_actions(
-    ws: Workspace, up_to_year: int | None, statuses: Sequence[str]
-) -> list[Action]:
+def counted_actions(ws: Workspace, up_to_year: int | None, statuses: Sequence[str]) -> list[Action]:
     out = []
     for action in ws.actions.values():
         year = action.annee
@@ -153,7 +153,7 @@ def action_participants(ws: Workspace, action: Action) -> tuple[list[str], bool]
     return sorted(keys), tables_read
 
 
-def _node_attributes(ws: Workspace, key: str) -> dict:
+def node_attributes(ws: Workspace, key: str) -> dict:
     kind, _, ident = key.partition(":")
     if kind == TERRITOIRE:
         t = ws.territoires[ident]
@@ -180,7 +180,7 @@ def build_network(
     edges: dict[tuple[str, str], dict] = {}
     counted: list[str] = []
     unreadable: list[str] = []
-    for action in _counted_actions(ws, up_to_year, statuses):
+    for action in counted_actions(ws, up_to_year, statuses):
         members, read = action_participants(ws, action)
         counted.append(action.id)
         if not read:
@@ -189,7 +189,7 @@ def build_network(
         for key in members:
             attrs = nodes.get(key)
             if attrs is None:
-                attrs = nodes[key] = _node_attributes(ws, key) | {
+                attrs = nodes[key] = node_attributes(ws, key) | {
                     "first_year": year,
                     "actions": [],
                 }
@@ -255,7 +255,7 @@ def yearly_summaries(ws: Workspace, *, statuses: Sequence[str] = DEFAULT_STATUSE
     (``ws.annees``), so a year without action shows a stable network and no new tie.
     """
     years_with_actions = sorted(
-        {a.annee for a in _counted_actions(ws, None, statuses) if a.annee is not None}
+        {a.annee for a in counted_actions(ws, None, statuses) if a.annee is not None}
     )
     if not years_with_actions:
         return pd.DataFrame(columns=["annee", "actions", *SUMMARY_COLUMNS])

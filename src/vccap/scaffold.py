@@ -239,6 +239,9 @@ def new_action(workspace: Path, type_id: str, action_id: str, *, titre: str | No
         mois=f"{start.year}-{start.month:02d}",
         date_debut=start.isoformat(),
         exemple_territoires=_example_ids(list(ws.territoires), "[pays-diois, beaujolais-vert]"),
+        exemple_territoire=next(
+            (t.id for t in ws.territoires.values() if t.milieu == "urbain"), "metropole-lyon"
+        ),
         exemple_structures=_example_ids(list(ws.structures), "[maison-emploi-lyon, afe]"),
         indicateurs=_comment_lines(
             "Indicateurs possibles pour ce type : " + (", ".join(spec.indicateurs) or "aucun")

@@ -3,9 +3,10 @@
 One row per contact (``contacts``), per participant (``participants``), per answer to a
 satisfaction form (``satisfaction``) of every realised action whose data is valid, with the
 action's id in ``action``; one row per project holder followed (``porteurs``: the journeys of
-:mod:`vccap.journeys`). Tables are the pseudonymised ones (:meth:`Workspace.tables`): no
-personal field. Used by the build's statistical audit to know which hidden cells are small
-(the audit itself only reads what pages published).
+:mod:`vccap.journeys`); one row per person reached in a year, duplicates removed (``personnes``,
+column ``annee``: :func:`vccap.appearances.reached`). Tables are the pseudonymised ones
+(:meth:`Workspace.tables`): no personal field. Used by the build's statistical audit to know
+which hidden cells are small (the audit itself only reads what pages published).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from vccap import journeys
+from vccap import appearances, journeys
 from vccap.catalogue import package_yaml
 from vccap.disclosure.ledger import MISSING, Figure
 from vccap.workspace import Workspace
@@ -63,10 +64,12 @@ class Populations:
     @classmethod
     def of(cls, ws: Workspace) -> Populations:
         parts: dict[str, list[pd.DataFrame]] = {k: [] for k in ROW_TABLES}
+        read = []
         for action in ws.actions.values():
             if action.statut != "realisee" or not ws.valid(action.id):
                 continue
-            for kind, df in ws.tables(action.id).items():
+            read.append((action, ws.tables(action.id)))
+            for kind, df in read[-1][1].items():
                 if kind in parts:
                     parts[kind].append(
                         with_origin(df).assign(action=action.id, type_action=action.type)
@@ -77,6 +80,7 @@ class Populations:
         }
         people = journeys.journeys(journeys.events(ws))
         frames["porteurs"] = people
+        frames["personnes"] = appearances.reached(read)
         return cls(frames)
 
     def column(self, population: str, dim: str) -> np.ndarray:

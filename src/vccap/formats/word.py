@@ -50,7 +50,7 @@ _CARDS_RE = re.compile(
 )
 _CARD_RE = re.compile(
     r'<div class="vc-chiffre"><span class="valeur">(.*?)</span>'
-    r'<span class="libelle">(.*?)</span></div>',
+    r'<span class="libelle">(.*?)</span>(?:<span class="definition">(.*?)</span>)?</div>',
     re.DOTALL,
 )
 _SUMMARY_RE = re.compile(r"<summary>(.*?)</summary>", re.DOTALL)
@@ -102,8 +102,8 @@ def _figure(match: re.Match[str], rest: str, folder: Path) -> str:
 
 def _cards(match: re.Match[str]) -> str:
     rows = "".join(
-        f"<tr><td>{label}</td><td>{value}</td></tr>"
-        for value, label in _CARD_RE.findall(match.group(1))
+        f"<tr><td>{label}{f' ({definition})' if definition else ''}</td><td>{value}</td></tr>"
+        for value, label, definition in _CARD_RE.findall(match.group(1))
     )
     return (
         "<table><thead><tr><th>Indicateur</th><th>Valeur</th></tr></thead>"

@@ -33,6 +33,7 @@ from vccap.pages.display import (
     label,
     labels,
     markdown,
+    table_title,
 )
 from vccap.pages.figures import (
     PEOPLE,
@@ -266,11 +267,12 @@ class ActionReport(SatisfactionSections, Page):
         spec = self.ws.types.get(a.type)
         expected = spec.tables if spec else []
         for kind in sorted(set(expected) | set(a.files)):
+            title = table_title(kind)
             if kind in self.tables:
                 n = self.rows[kind]
                 sources.append(
                     {
-                        "table": kind,
+                        "table": title,
                         "statut": f"{fmt.nombre(n)} ligne{'s' if n > 1 else ''}"
                         if n is not None
                         else "effectif non publié (trop faible)",
@@ -278,7 +280,10 @@ class ActionReport(SatisfactionSections, Page):
                     }
                 )
             else:
-                sources.append({"table": kind, "statut": "absent", "ok": False})
+                statut = "tableau non fourni"
+                if kind == "couts" and a.budget:
+                    statut += " (le coût vient du budget de la fiche de l'action)"
+                sources.append({"table": title, "statut": statut, "ok": False})
         return self.render(
             "entete.html.j2",
             action=a,
@@ -294,7 +299,7 @@ class ActionReport(SatisfactionSections, Page):
         )
 
     def descriptif(self) -> Html:
-        text = self.action.descriptif or "Aucun descriptif n'a été saisi dans action.yml."
+        text = self.action.descriptif or "Aucun descriptif n'a été saisi dans la fiche de l'action."
         return Html(f'<div class="vc-descriptif">{markdown(text)}</div>')
 
     def objectifs(self) -> Section:
@@ -498,7 +503,7 @@ class ActionReport(SatisfactionSections, Page):
     def note_methode(self) -> Html:
         """Sample sizes, response rate, threshold and what was grouped."""
         sizes = [
-            {"table": kind, "lignes": fmt.nombre(n) if n is not None else "trop peu"}
+            {"table": table_title(kind), "lignes": fmt.nombre(n) if n is not None else "trop peu"}
             for kind, n in self.rows.items()
         ]
         response = fmt.part(self.response_rate) if self.response_rate is not None else None

@@ -34,7 +34,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from vccap import fmt, journeys, network
+from vccap import appearances, cooperation, fmt, journeys, network
 from vccap.disclosure.ledger import Figure
 from vccap.model import Action
 from vccap.pages.base import Page
@@ -52,8 +52,8 @@ from vccap.pages.figures import indicator_figures, masked, publish_indicators, p
 from vccap.pages.registry import PageKind, PlanFacts, Reads
 from vccap.pages.review_actors import ActorSections
 from vccap.pages.review_data import (
+    DEFINITIONS,
     TypeTotal,
-    people_reached,
     totals_of,
     type_label,
     year_actions,
@@ -116,12 +116,7 @@ class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSec
         for y in self.done:  # each action's indicators as its report shows them
             shown = publish_indicators(self.publisher, self.ws, y.action, y.tables, y.values)
             self.hidden[y.action.id] = masked(shown)
-        rows, _ = people_reached(self.done)
-        ids = {y.action.id for y in self.done}
-        self.people = self.publisher.count(
-            Figure.count("participants", action=ids).plus(Figure.count("contacts", action=ids)),
-            rows,
-        )
+        self.people = self._people_reached()
         self.funnel_published = self._funnel_cells()
         if self.funnel_published is not None and not pd.isna(
             self.funnel_published[journeys.STEPS[0]]
@@ -153,13 +148,41 @@ class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSec
         return network.build_network(self.ws, up_to_year=self.annee - 1)
 
     @cached_property
-    def net(self) -> dict[str, Any]:
-        return network.network_summary(self.graph, self.previous)
+    def measures(self) -> pd.DataFrame:
+        """The network's yearly measures up to the year (:func:`cooperation.yearly_measures`)."""
+        df = cooperation.yearly_measures(self.ws)
+        return df[df["annee"] <= self.annee].reset_index(drop=True)
+
+    @property
+    def measure(self) -> dict[str, Any]:
+        """This year's row of :attr:`measures` (zeros before the first action)."""
+        df = self.measures
+        row = df[df["annee"] == self.annee]
+        if row.empty:
+            return dict.fromkeys(cooperation.MEASURE_COLUMNS, 0) | {"annee": self.annee}
+        return row.iloc[0].to_dict()
 
     @cached_property
-    def yearly(self) -> pd.DataFrame:
-        df = network.yearly_summaries(self.ws)
-        return df[df["annee"] <= self.annee].reset_index(drop=True)
+    def ties(self) -> pd.DataFrame:
+        """The ville-campagne ties up to the year (:func:`cooperation.urban_rural_ties`)."""
+        return cooperation.urban_rural_ties(self.graph)
+
+    def _people_reached(self) -> int | None:
+        """People reached this year, each once (:func:`appearances.reached`), as published.
+
+        Hidden with the small counts, and also when the people seen twice (rows minus
+        people) are fewer than the threshold: with each action's published counts, the
+        figure would tell that one or two people came back.
+        """
+        reached = appearances.reached((y.action, y.tables) for y in self.done)
+        rows = sum(
+            len(y.tables[k]) for y in self.done for k in appearances.REACHED_TABLES if k in y.tables
+        )
+        figure = Figure.count("personnes", annee=str(self.annee))
+        if 0 < rows - len(reached) < self.seuil:
+            self.publisher.ledger.hide(figure)
+            return None
+        return self.publisher.count(figure, len(reached))
 
     @cached_property
     def participants_of_year(self) -> list[str]:
@@ -237,14 +260,6 @@ class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSec
             self.publisher.ledger.shown(abandon, int(row[journeys.ABANDON]))
         return row
 
-    def _urban_rural_new(self) -> int:
-        G = self.graph
-        return sum(
-            1
-            for u, v, d in G.edges(data=True)
-            if d.get("first_year") == self.annee and network.is_urban_rural(G, u, v)
-        )
-
     @cached_property
     def structure_breakdowns(self) -> list[Breakdown]:
         """Structures engaged this year by milieu and by category (small counts grouped)."""
@@ -295,19 +310,34 @@ class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSec
                 out.append(f"canaux d'entrée ({plural(self.channels.masked, 'catégorie')})")
         return out
 
+    def _installations(self) -> str:
+        if not len(self.cohort):
+            return "—"
+        return shown(self.cohort_funnel["installation"])
+
     def apercu(self) -> list[dict[str, str]]:
-        """The overview figures of the year (label, formatted value) for the site index."""
-        installs = self.cohort_funnel["installation"] if len(self.cohort) else 0
+        """The overview figures of the year (label, formatted value, definition) for the site
+        index."""
         return [
-            {"libelle": "Actions réalisées", "valeur": fmt.nombre(len(self.done))},
-            {"libelle": "Personnes touchées", "valeur": shown(self.people)},
             {
-                "libelle": "Liens ville-campagne (cumul)",
-                "valeur": fmt.nombre(self.net["liens_ville_campagne"]),
+                "libelle": "Actions réalisées",
+                "valeur": fmt.nombre(len(self.done)),
+                "definition": DEFINITIONS["actions"],
+            },
+            {
+                "libelle": "Personnes touchées",
+                "valeur": shown(self.people),
+                "definition": DEFINITIONS["personnes"],
+            },
+            {
+                "libelle": "Acteurs urbains associés (cumul)",
+                "valeur": fmt.nombre(self.measure["acteurs_urbains"]),
+                "definition": DEFINITIONS["urbains"],
             },
             {
                 "libelle": "Installations",
-                "valeur": "—" if installs is None or pd.isna(installs) else fmt.nombre(installs),
+                "valeur": self._installations(),
+                "definition": DEFINITIONS["installations"],
             },
         ]
 
@@ -354,27 +384,29 @@ class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSec
         )
         cards = [
             apercu[0],
-            {
-                "libelle": "Personnes touchées (participants et contacts)",
-                "valeur": apercu[1]["valeur"],
-            },
+            {**apercu[1], "libelle": "Personnes touchées (participants et contacts)"},
         ]
         if events:
-            cards.append({"libelle": "Public des événements locaux", "valeur": fmt.nombre(events)})
+            cards.append(
+                {
+                    "libelle": "Public des événements locaux",
+                    "valeur": fmt.nombre(events),
+                    "definition": DEFINITIONS["evenements"],
+                }
+            )
         cards += [
             {
                 "libelle": "Territoires engagés",
                 "valeur": fmt.nombre(len(self._engaged(network.TERRITOIRE))),
+                "definition": DEFINITIONS["territoires"],
             },
             {
                 "libelle": "Structures impliquées",
                 "valeur": fmt.nombre(len(self._engaged(network.STRUCTURE))),
+                "definition": DEFINITIONS["structures"],
             },
-            {"libelle": "Liens ville-campagne (cumul)", "valeur": apercu[2]["valeur"]},
-            {
-                "libelle": "Installations (porteurs rencontrés dans l'année)",
-                "valeur": apercu[3]["valeur"],
-            },
+            apercu[2],
+            {**apercu[3], "libelle": "Installations (porteurs rencontrés dans l'année)"},
         ]
         return Section(
             [
@@ -510,22 +542,27 @@ class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSec
         """Sources, definitions, threshold and what was masked."""
         points = [
             "Actions prises en compte : "
-            + plural(len(self.done), "action réalisée", "actions réalisées")
-            + f" en {self.annee} dont les données sont valides"
+            + plural(
+                len(self.done),
+                "action réalisée",
+                "actions réalisées",
+                zero="aucune action réalisée",
+            )
+            + f" en {self.annee} dont les données ont pu être lues"
             + (
-                " ; écartées car leurs données contiennent des erreurs (voir « vccap "
-                "validate ») : " + ", ".join(a.id for a in self.excluded)
+                " ; laissées de côté car leurs données sont à corriger par l'équipe : "
+                + ", ".join(a.titre for a in self.excluded)
                 if self.excluded
                 else ""
             )
             + ".",
-            "Personnes touchées : lignes des tableaux de participants et de contacts (une "
-            "personne venue à deux actions compte deux fois) ; le public des événements locaux "
-            "est compté à part.",
+            "Personnes touchées : " + DEFINITIONS["personnes"] + ".",
             "Réseau : territoires et structures ayant pris part à une même action réalisée "
-            "(action.yml, tableaux de participants, de contacts et d'événements), cumulés depuis "
-            "la première année. Un lien ville-campagne relie un acteur urbain et un acteur rural "
-            "ou périurbain.",
+            "(inscrits dans la fiche de l'action, ou représentés par au moins "
+            f"{self.seuil} participants ou contacts, ou organisateurs d'un événement), cumulés "
+            "depuis la première année. Un lien ville-campagne relie un territoire rural ou "
+            "périurbain et une structure ou un territoire urbain qui ont pris part à une même "
+            "action.",
             "Parcours : porteurs de projet dont le premier contact (stand, session, atelier) a "
             "eu lieu dans l'année, suivis d'une action à l'autre par leur pseudonyme, avec toutes "
             "les données de suivi connues à ce jour ; l'étape la plus avancée compte.",

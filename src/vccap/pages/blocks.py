@@ -180,7 +180,7 @@ class Blocks:
         alt = (
             f"Graphique en barres : {b.titre[0].lower() + b.titre[1:]} "
             f"({fmt.nombre(shown_total)} {b.population}). Catégorie la plus représentée : "
-            f"{top['libelle']} ({fmt.nombre(top['effectif'])})."
+            f"« {top['libelle']} » ({fmt.nombre(top['effectif'])} {b.population})."
         )
         if b.masked:
             alt += (

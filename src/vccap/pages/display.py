@@ -29,6 +29,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from vccap import fmt, overrides
+from vccap.schemas import TABLE_KINDS, load_schema
 
 FICTITIOUS_NOTICE = "Données d'exemple fictives"
 GROUPED = "Autres (regroupés)"
@@ -200,6 +201,12 @@ def label(vocabulary: str, value: Any) -> str:
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 
+def table_title(kind: str) -> str:
+    """A raw table's name for readers (« Coûts » for ``couts``): its schema's title, or
+    ``kind`` itself for a kind without a schema."""
+    return load_schema(kind).title if kind in TABLE_KINDS else kind
+
+
 def markdown(text: str) -> str:
     """Markdown to HTML with raw HTML disabled (a typed ``<script>`` comes out escaped)."""
     return _MD.render(text or "")
@@ -210,8 +217,13 @@ def esc(text: Any) -> str:
     return str(jinja2.utils.markupsafe.escape(text))
 
 
-def plural(n: int | float, singular: str, plural_form: str | None = None) -> str:
-    """'1 action', '3 actions' (French: 0 and 1 are singular)."""
+def plural(
+    n: int | float, singular: str, plural_form: str | None = None, *, zero: str | None = None
+) -> str:
+    """'1 action', '3 actions' (French: 0 and 1 are singular); ``zero``, when given, is the
+    whole text for 0 (« aucune action réalisée » rather than « 0 action réalisée »)."""
+    if n == 0 and zero is not None:
+        return zero
     return f"{fmt.nombre(n)} {singular if n <= 1 else (plural_form or singular + 's')}"
 
 

@@ -37,6 +37,7 @@ from vccap.pages.display import (
     labels,
     markdown,
     plural,
+    table_title,
 )
 from vccap.pages.figures import PEOPLE, publish_indicators, publish_objectives, published_breakdown
 from vccap.pages.registry import PageKind, Reads
@@ -269,13 +270,17 @@ class MethodSheet(AbstractSections, ResultSections, TransferSections, Page):
         sources = []
         for e in self.editions:
             tables = [
-                f"{kind} ({plural(e.rows[kind], 'ligne')})"
+                f"{table_title(kind)} ({plural(e.rows[kind], 'ligne')})"
                 if e.rows.get(kind) is not None
-                else (f"{kind} (effectif non publié)" if kind in e.rows else kind)
+                else (
+                    f"{table_title(kind)} (effectif non publié)"
+                    if kind in e.rows
+                    else table_title(kind)
+                )
                 for kind in sorted(e.tables)
             ]
             if e.action.budget:
-                tables.append("budget de action.yml")
+                tables.append("budget de la fiche de l'action")
             tables.append(
                 "retour d'expérience" if e.debrief is not None else "sans retour d'expérience"
             )
@@ -417,7 +422,7 @@ class MethodSheet(AbstractSections, ResultSections, TransferSections, Page):
             items.append(
                 self.note(
                     "Le catalogue ne donne pas encore de rétroplanning pour ce type d'action : "
-                    "ajoutez des étapes (etape, jours_avant) dans types_action.yml."
+                    "l'équipe du projet peut y ajouter les étapes et leur délai avant le jour J."
                 )
             )
             return Section(items)
@@ -521,9 +526,9 @@ class MethodSheet(AbstractSections, ResultSections, TransferSections, Page):
         """Which editions were used, what was masked, where the data comes from."""
         return self.render(
             "fiche_note.html.j2",
-            editions=[f"{e.label} ({e.action.id})" for e in self.editions],
-            exclues=[a.id for a in self.excluded],
-            autres=[f"{a.id} ({label('statut', a.statut).lower()})" for a in self.others],
+            editions=[f"{e.label} ({e.action.titre})" for e in self.editions],
+            exclues=[a.titre for a in self.excluded],
+            autres=[f"{a.titre} ({label('statut', a.statut).lower()})" for a in self.others],
             seuil=self.seuil,
             masked=[{"titre": b.titre, "n": b.masked} for b in self.masking],
             avertissements=self.reading_warnings([e.action for e in self.editions], named=True),

@@ -70,8 +70,9 @@ class ActorSections:
                     ("Dans la démarche", False),
                 ],
                 rows,
-                note="Un territoire est engagé dans une action quand il figure dans son "
-                "action.yml ou dans ses tableaux de participants, de contacts ou d'événements.",
+                note="Un territoire est engagé dans une action quand il est inscrit dans la fiche "
+                "de l'action, quand des participants ou des contacts le représentent, ou quand "
+                "il a organisé un de ses événements.",
             )
         )
         if new:
@@ -108,8 +109,8 @@ class ActorSections:
                 "<p>"
                 + esc(
                     f"{plural(len(engaged), 'structure a pris part', 'structures ont pris part')} "
-                    f"aux actions de {self.annee} (partenaires déclarés dans action.yml et "
-                    "structures des participants et des contacts)"
+                    f"aux actions de {self.annee} (partenaires inscrits dans la fiche de chaque "
+                    "action et structures des participants et des contacts)"
                     + (f", dont {plural(len(new), 'nouvelle')} dans la démarche." if new else ".")
                 )
                 + "</p>"

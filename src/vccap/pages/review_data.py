@@ -1,7 +1,8 @@
 """Pure functions behind the yearly reviews and the territory pages.
 
 The year's realised actions with readable data (:func:`year_actions`), each type's key
-indicators added up (:func:`type_totals`), people reached, and the names and labels the
+indicators added up (:func:`type_totals`), what the overview figures count
+(:data:`DEFINITIONS`), and the names and labels the
 network drawing uses (:func:`short_name`, :func:`node_group`, :func:`milieu_label`).
 """
 
@@ -23,6 +24,24 @@ from vccap.workspace import Workspace
 ADDITIVE_UNITS = frozenset(
     {"personnes", "structures", "territoires", "evenements", "reponses", "projets", "euros"}
 )
+#: What each overview figure counts, in plain French (under the figure on the review and on
+#: the front page).
+DEFINITIONS = {
+    "actions": "actions de l'année au statut « réalisée » dont les données ont pu être lues",
+    "personnes": "participants inscrits et personnes venues sur un stand, chacune comptée une "
+    "fois même si elle est venue à plusieurs actions de l'année ; le public des événements "
+    "locaux, compté sans liste de noms, n'y est pas inclus et peut donc dépasser ce nombre",
+    "evenements": "participants déclarés par les organisateurs des événements locaux, sans "
+    "liste de noms (une personne venue à deux événements compte deux fois)",
+    "territoires": "territoires qui ont pris part à au moins une action réalisée de l'année",
+    "structures": "structures qui ont pris part à au moins une action réalisée de l'année",
+    "urbains": "structures et territoires urbains qui ont pris part à au moins une action avec "
+    "un territoire rural ou périurbain, depuis le début de la démarche",
+    "installations": "porteurs de projet rencontrés pour la première fois dans l'année et "
+    "installés depuis, d'après le suivi ; « masqué » : non publié pour protéger les personnes ; "
+    "« — » : aucun porteur de projet rencontré dans l'année",
+}
+
 #: Legend entries of the network drawing: (kind, milieu) -> (legend, marker symbol).
 NODE_GROUPS = {
     (network.TERRITOIRE, "rural"): ("Territoire rural", "circle"),
@@ -169,19 +188,3 @@ def totals_of(ws: Workspace, done: list[YearAction]) -> list[TypeTotal]:
             )
         )
     return out
-
-
-def people_reached(done: list[YearAction]) -> tuple[int, int]:
-    """Rows of participants and contacts tables (people reached at each action), and the
-    number of distinct pseudonyms among them."""
-    rows = 0
-    people: set[str] = set()
-    for y in done:
-        for kind in ("participants", "contacts"):
-            df = y.tables.get(kind)
-            if df is None:
-                continue
-            rows += len(df)
-            if "personne" in df.columns:
-                people.update(df["personne"].dropna().astype(str))
-    return rows, len(people)

@@ -81,14 +81,15 @@ class PrincipleSections:
                                                for k in new_s],
                 }
             )  # fmt: skip
-        total = self.net["liens_ville_campagne"]
-        new_ur = self._urban_rural_new()
+        m = self.measure
         out.append(
             {
-                "texte": f"{plural(total, 'lien', 'liens')} ville-campagne depuis le début de la "
-                "démarche, "
-                + (f"dont {fmt.nombre(new_ur)} noués cette année." if new_ur else
-                   "aucun nouveau cette année."),
+                "texte": plural(m["acteurs_urbains"], "acteur urbain associé",
+                                "acteurs urbains associés")
+                + " à des territoires ruraux depuis le début de la démarche ; cette année, "
+                + plural(m["actions_ville_campagne"], "action a réuni", "actions ont réuni",
+                         zero="aucune action n'a réuni")
+                + " territoires ruraux et acteurs urbains.",
                 "liens": [],
             }
         )  # fmt: skip
@@ -216,10 +217,9 @@ class PrincipleSections:
                 ],
             },
             {
-                "texte": "Pour chacun de ces types, un dossier de transfert destiné à une autre "
-                "région (fiche autonome, modèles de tableaux Excel, carnets, guide de démarrage) "
-                "se prépare avec la commande « vccap transfer » suivie du type, par exemple "
-                f"« vccap transfer {types[0]} ».",
+                "texte": "Pour chacun de ces types, l'équipe du projet peut préparer un dossier "
+                "de transfert destiné à une autre région : la fiche méthode autonome, les modèles "
+                "de tableaux Excel, les carnets et un guide de démarrage.",
                 "liens": [],
             },
         ]

@@ -64,8 +64,8 @@ class ResultSections:
                 ],
                 rows,
                 pied=foot,
-                note="Coût total : budget de action.yml et tableau des coûts. Jours d'agents : "
-                "temps passé déclaré dans action.yml (temps_agents_jours).",
+                note="Coût total : budget inscrit dans la fiche de l'action et tableau des coûts. "
+                "Jours d'agents : temps passé par les agents, déclaré dans la fiche de l'action.",
             )
         )
         lines = []
@@ -112,7 +112,7 @@ class ResultSections:
                 )
             items.append(
                 self.table(
-                    "Structures partenaires (d'après structures.csv)",
+                    "Structures partenaires et leur rôle",
                     [("Structure", False), ("Rôle", False), ("Milieu", False), ("Éditions", False)],
                     rows,
                 )

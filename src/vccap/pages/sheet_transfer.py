@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from vccap import fmt
-from vccap.pages.display import CATEGORIES, Html, Section, esc, plural
+from vccap.pages.display import CATEGORIES, Html, Section, esc, plural, table_title
 from vccap.pages.sheet_text import (
     ADVICE,
     CHECKBOX,
@@ -147,13 +147,14 @@ class TransferSections:
             missing = [e.label for e in self.editions if kind not in e.tables]
             if missing:
                 out.append(
-                    f"Recueillir le tableau « {kind} » à chaque édition (absent pour : "
+                    f"Recueillir le tableau « {table_title(kind)} » à chaque édition "
+                    f"(absent pour : "
                     f"{', '.join(missing)}) : sans lui, des indicateurs restent non mesurés."
                 )
         no_days = [e.label for e in self.editions if e.action.temps_agents_jours is None]
         if no_days:
             out.append(
-                "Noter le temps passé par les agents (temps_agents_jours dans action.yml) : "
+                "Noter le temps passé par les agents dans la fiche de l'action : "
                 f"non renseigné pour {', '.join(no_days)}."
             )
         no_debrief = [e.label for e in self.editions if e.debrief is None]
@@ -208,20 +209,20 @@ class TransferSections:
             if kind in TABLE_KINDS:
                 schema = load_schema(kind)
                 text = f"{schema.title} : {lower_first(schema.description)}"
-                templates.append([f"{kind}.xlsx", text])
+                templates.append([f"Tableau « {schema.title} » (Excel)", text])
         templates.append(
-            ["action.yml", "La fiche de l'action : dates, territoires, objectifs, cibles, budget."]
+            ["Fiche de l'action", "Dates, lieu, territoires, objectifs, cibles, budget."]
         )
         templates.append(
-            ["retour_experience.md", "Le retour d'expérience de l'équipe, en quatre rubriques."]
+            ["Retour d'expérience", "Le bilan de l'équipe, en quatre rubriques (texte)."]
         )
         items.append(
             self.table(
                 "Modèles du dossier de transfert",
-                [("Fichier", False), ("Contenu", False)],
+                [("Modèle", False), ("Contenu", False)],
                 templates,
-                note=f"Tous ces modèles sont réunis par la commande « vccap transfer "
-                f"{self.type_id} », avec cette fiche.",
+                note="L'équipe du projet réunit tous ces modèles, avec cette fiche, dans un "
+                "dossier de transfert qu'elle peut envoyer à une autre région.",
             )
         )
         items.append(self.heading("Organisations à contacter"))

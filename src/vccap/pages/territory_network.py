@@ -1,5 +1,7 @@
-"""A territory's ties in the cooperation network (partners, urban-rural ties, the table of
-ties). A mixin of :class:`vccap.pages.territory_profile.TerritoryProfile`."""
+"""A territory's partners in the cooperation network: who it and its structures met at the
+realised actions, ville-campagne first. A mixin of
+:class:`vccap.pages.territory_profile.TerritoryProfile` (it reads the page's ``partners``,
+:func:`vccap.cooperation.group_ties`)."""
 
 from __future__ import annotations
 
@@ -8,81 +10,77 @@ from typing import Any
 from vccap import fmt, network
 from vccap.pages.blocks import link
 from vccap.pages.display import CATEGORIES, Html, Section, esc, label, plural
-from vccap.pages.review_data import NODE_GROUPS, node_group
+from vccap.pages.review_data import NODE_GROUPS
 
 
 class NetworkSection:
     """The territory page's « réseau » section."""
 
     def reseau(self) -> Section:
-        """The territories and structures it worked with, urban or rural."""
+        """The territories and structures it (or its structures) worked with."""
         G = self.graph
-        here = [s for s in self.ws.structures.values() if s.territoire == self.territoire.id]
+        t = self.territoire
+        here = [s for s in self.ws.structures.values() if s.territoire == t.id]
+        partners = self.partners
         items: list[Any] = []
-        if self.node not in G:
+        if partners.empty:
             items.append(
                 self.note(
-                    "Le territoire n'a encore pris part à aucune action réalisée : il n'a pas "
-                    "de lien dans le réseau de coopération."
+                    "Ni le territoire ni ses structures n'ont encore pris part à une action "
+                    "réalisée : pas encore de partenaire dans le réseau de coopération."
                 )
             )
         else:
-            ties = network.ties_table(G, nodes=[self.node])
-            rows = []
-            for r in ties.to_dict("records"):
-                other = "b" if r["noeud_a"] == self.node else "a"
-                kind = r[f"nature_{other}"]
-                node = G.nodes[r[f"noeud_{other}"]]
-                name = r[f"nom_{other}"]
-                group = node_group(G, r[f"noeud_{other}"])
-                rows.append(
-                    (
-                        not r["ville_campagne"],
-                        kind != network.TERRITOIRE,
-                        -r["nb_actions"],
-                        name,
-                        [
-                            link(name, f"{node['id']}.html")
-                            if kind == network.TERRITOIRE
-                            else name,
-                            "Territoire"
-                            if kind == network.TERRITOIRE
-                            else CATEGORIES.get(node.get("categorie", ""), "Structure"),
-                            label("milieu", r[f"milieu_{other}"]),
-                            "oui" if r["ville_campagne"] else "non",
-                            fmt.nombre(r["nb_actions"]),
-                            str(r["premiere_annee"]),
-                        ],
-                        group,
-                    )
-                )
-            rows.sort(key=lambda x: x[:4])
-            n_terr = sum(1 for r in rows if not r[1])
-            n_struct = len(rows) - n_terr
-            n_ur = sum(1 for r in rows if not r[0])
-            other_side = "urbains" if self.territoire.milieu != network.URBAN else "ruraux"
+            urban = t.milieu == network.URBAN
+            n_vc = int(partners["ville_campagne"].sum())
+            n_terr = int((partners["nature"] == network.TERRITOIRE).sum())
+            n_struct = len(partners) - n_terr
+            who = fmt.initiale(t.nom_avec())
+            if self.node not in G:
+                who += " (par ses structures)"
             text = (
-                f"{self.nom} a travaillé avec "
-                f"{plural(n_terr, 'autre territoire', 'autres territoires')} et "
-                f"{plural(n_struct, 'structure')}, dont {fmt.nombre(n_ur)} acteurs {other_side} "
-                "(liens ville-campagne)."
-            )
+                f"{who} a rencontré lors des actions "
+                f"{plural(n_terr, 'territoire')} et {plural(n_struct, 'structure')}, dont "
+                + (
+                    plural(n_vc, "territoire rural ou périurbain", "territoires ruraux ou "
+                           "périurbains")
+                    if urban
+                    else plural(n_vc, "acteur urbain", "acteurs urbains")
+                )
+                + " (liens ville-campagne)."
+            )  # fmt: skip
             items.append(Html(f"<p>{esc(text)}</p>"))
-            groups = {legend: 0 for legend, _ in NODE_GROUPS.values()}
-            for r in rows:
-                groups[r[5]] = groups.get(r[5], 0) + 1
-            groups = {g: n for g, n in groups.items() if n}
+            counts: dict[str, int] = {legend: 0 for legend, _ in NODE_GROUPS.values()}
+            for r in partners.to_dict("records"):
+                legend = NODE_GROUPS.get((r["nature"], r["milieu"]), ("Autre", ""))[0]
+                counts[legend] = counts.get(legend, 0) + 1
             items.append(
                 self.table(
-                    f"Les partenaires de {self.nom}, selon leur nature et leur milieu",
+                    "Partenaires rencontrés, selon leur nature et leur milieu",
                     [("Partenaires", False), ("Nombre", True)],
-                    [[g, fmt.nombre(n)] for g, n in groups.items()],
+                    [[g, fmt.nombre(n)] for g, n in counts.items() if n],
                 )
             )
+            rows = []
+            for r in partners.to_dict("records"):
+                node = G.nodes[r["noeud"]]
+                is_territory = r["nature"] == network.TERRITOIRE
+                rows.append(
+                    [
+                        link(r["nom"], f"{node['id']}.html") if is_territory else r["nom"],
+                        "Territoire"
+                        if is_territory
+                        else CATEGORIES.get(r["categorie"] or "", "Structure"),
+                        label("milieu", r["milieu"]),
+                        "oui" if r["ville_campagne"] else "non",
+                        fmt.nombre(r["nb_actions"]),
+                        str(r["premiere_annee"]),
+                    ]
+                )
             items.append(
                 self.data_table(
                     "",
-                    f"Les partenaires de {self.nom} (actions réalisées en commun)",
+                    "Partenaires rencontrés lors des actions réalisées",
                     [
                         ("Partenaire", False),
                         ("Nature", False),
@@ -91,11 +89,11 @@ class NetworkSection:
                         ("Actions communes", True),
                         ("Depuis", False),
                     ],
-                    [r[4] for r in rows],
+                    rows,
                     resume=f"Voir les {fmt.nombre(len(rows))} partenaires, un par un",
-                    note="Deux acteurs sont liés quand ils ont pris part à une même action "
-                    "réalisée (action.yml, tableaux de participants, de contacts ou "
-                    "d'événements).",
+                    note="Un partenaire a pris part à au moins une même action réalisée que le "
+                    "territoire ou l'une de ses structures. Ville-campagne : un territoire rural "
+                    "ou périurbain et une structure ou un territoire urbain.",
                 )
             )
         if here:
@@ -115,7 +113,7 @@ class NetworkSection:
                 )
             items.append(
                 self.table(
-                    f"Structures de structures.csv rattachées à {self.nom}",
+                    "Structures rattachées au territoire",
                     [("Structure", False), ("Catégorie", False), ("Participation", False)],
                     rows,
                 )

@@ -27,7 +27,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from vccap import fmt, journeys, network
+from vccap import cooperation, fmt, journeys, network
 from vccap.disclosure.ledger import MISSING, Figure
 from vccap.disclosure.masks import read_masks
 from vccap.disclosure.policy import Publisher
@@ -62,11 +62,17 @@ TERRITORY_TABLES = frozenset((*PEOPLE_TABLES, "evenements"))
 
 
 def _mentioning(ws: Workspace, key: str, facts: PlanFacts) -> tuple[str, ...]:
-    """Actions naming the territory, in action.yml or inside their tables."""
+    """Actions that may concern the territory: named in action.yml (territories, place,
+    partners based there) or inside their tables (directly or through a structure based
+    there: the scan's facts)."""
+    mine = {s.id for s in ws.structures.values() if s.territoire == key}
     return tuple(
         a.id
         for a in ws.actions.values()
-        if key in a.territoires or key in facts.territories.get(a.id, frozenset())
+        if key in a.territoires
+        or a.territoire_accueil == key
+        or mine & set(a.partenaires)
+        or key in facts.territories.get(a.id, frozenset())
     )
 
 
@@ -117,19 +123,26 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
 
     def prepare(self) -> None:
         self.territoire: Territoire = self.ws.territoires[self.key]
-        self.joined: list[Action] = []  # realised, took part
-        self.others: list[Action] = []  # planned / cancelled naming it
+        self.joined: list[Action] = []  # realised, concerning it (see cooperation.territory_roles)
+        self.others: list[Action] = []  # planned / cancelled concerning it
         self.wished: list[Action] = []  # realised, named as territoire_vise
+        self.roles: dict[str, cooperation.TerritoryRole] = {}
         for action in self.ws.actions.values():
+            role = cooperation.territory_roles(self.ws, action).get(self.territoire.id)
             if action.statut == "realisee":
-                members, _ = network.action_participants(self.ws, action)
-                if self.node in members:
+                if role:
                     self.joined.append(action)
+                    self.roles[action.id] = role
                 elif self._wished_at(action):
                     self.wished.append(action)
-            elif self.territoire.id in action.territoires:
+            elif role or self.territoire.id in action.territoires:
                 self.others.append(action)
         self.prepare_figures()
+
+    @property
+    def took_part(self) -> list[Action]:
+        """The realised actions the territory itself took part in (its stands, its people)."""
+        return [a for a in self.joined if self.roles[a.id].participe]
 
     # -- data ------------------------------------------------------------------------
 
@@ -166,7 +179,7 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
         """Contacts received at actions where the report shows this territory's count, and
         the actions where its count is grouped with other territories'."""
         kept, grouped = [], []
-        for action in self.joined:
+        for action in self.took_part:
             try:
                 tables = self.ws.tables(action.id) if action.files else {}
                 published = published_contacts(self.ws, action.id)
@@ -192,6 +205,17 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
     @cached_property
     def graph(self) -> nx.Graph:
         return network.build_network(self.ws)
+
+    @property
+    def group(self) -> list[str]:
+        """The territory's node and those of its structures (structures.csv)."""
+        mine = [s.id for s in self.ws.structures.values() if s.territoire == self.territoire.id]
+        return [self.node, *(network.node_key(network.STRUCTURE, s) for s in mine)]
+
+    @cached_property
+    def partners(self) -> pd.DataFrame:
+        """Who the territory and its structures met at realised actions (one row each)."""
+        return cooperation.group_ties(self.graph, self.group)
 
     @cached_property
     def funnel_table(self) -> pd.DataFrame:
@@ -326,14 +350,11 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
         ]
 
     def entete(self) -> Section:
-        """Name, milieu, département, structures based there, key figures."""
+        """Name, milieu, département, structures based there, key figures (each defined)."""
         t = self.territoire
         here = [s for s in self.ws.structures.values() if s.territoire == t.id]
-        G = self.graph
-        partners = list(G.neighbors(self.node)) if self.node in G else []
-        urban = [
-            n for n in partners if network.is_urban_rural(G, self.node, n)
-        ]  # ties to the other side
+        partners = self.partners
+        ville_campagne = int(partners["ville_campagne"].sum()) if len(partners) else 0
         contacts = self._contacts_total()
         kept, grouped = self.contact_sets
         contacts_label = "Contacts reçus sur les stands"
@@ -344,14 +365,33 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
             contacts_label += " (actions où leur nombre est publié)"
         if not kept and not grouped:
             contacts_value = "0"
+        urban = t.milieu == network.URBAN
         cards = [
             {
-                "libelle": "Actions réalisées avec la démarche",
+                "libelle": "Actions réalisées",
                 "valeur": fmt.nombre(len(self.joined)),
+                "definition": "auxquelles le territoire ou ses structures ont pris part, ou "
+                "qui se sont tenues sur le territoire",
             },
-            {"libelle": contacts_label, "valeur": contacts_value},
-            {"libelle": "Partenaires dans le réseau", "valeur": fmt.nombre(len(partners))},
-            {"libelle": "dont liens ville-campagne", "valeur": fmt.nombre(len(urban))},
+            {
+                "libelle": contacts_label,
+                "valeur": contacts_value,
+                "definition": "personnes venues parler au territoire sur les stands communs",
+            },
+            {
+                "libelle": "Partenaires rencontrés",
+                "valeur": fmt.nombre(len(partners)),
+                "definition": "territoires et structures qui ont pris part aux mêmes actions "
+                "que le territoire ou ses structures",
+            },
+            {
+                "libelle": "dont territoires ruraux" if urban else "dont acteurs urbains",
+                "valeur": fmt.nombre(ville_campagne),
+                "definition": "territoires ruraux ou périurbains rencontrés par les structures "
+                "du territoire"
+                if urban
+                else "structures ou territoires urbains rencontrés lors des actions",
+            },
         ]
         return Section(
             [
@@ -373,61 +413,83 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
             ]
         )
 
+    def _role_text(self, action: Action) -> str:
+        """How the territory is concerned by a realised action, in French."""
+        role = self.roles[action.id]
+        parts = []
+        if role.participe:
+            parts.append(
+                "engagé dans l'action"
+                if self.territoire.id in action.territoires
+                else "présent parmi les participants, les contacts ou les événements"
+            )
+        if role.accueille:
+            parts.append("lieu de l'action")
+        if role.structures:
+            names = [self.ws.structures[s].nom for s in role.structures]
+            parts.append(
+                ("sa structure " if len(names) == 1 else "ses structures ") + ", ".join(names)
+            )
+        return fmt.initiale(" ; ".join(parts))
+
     def actions(self) -> Section:
-        """The actions the territory joined (action.yml or tables), and those planned."""
+        """The realised actions that concern the territory, and those planned or cancelled."""
         if not self.joined and not self.others:
             return Section(
                 [
                     self.note(
-                        "Aucune action enregistrée : ce territoire ne figure encore dans aucune "
-                        "action de la démarche (ni dans un action.yml, ni dans un tableau de "
-                        "participants, de contacts ou d'événements)."
+                        "Aucune action enregistrée : ce territoire n'a encore pris part à aucune "
+                        "action de la démarche, aucune ne s'y est tenue et aucune de ses "
+                        "structures n'y a participé."
                     )
                 ]
             )
         items: list[Any] = []
         if self.joined:
-            rows = []
-            for a in self.joined:
-                detail = (
-                    None
-                    if self.territoire.id in a.territoires
-                    else "présent parmi les participants, contacts ou événements"
-                )
-                rows.append(
-                    [
-                        link(a.titre, self._page(a), detail),
-                        type_label(self.ws, a.type),
-                        fmt.periode(a.date_debut, a.date_fin),
-                        a.lieu or "—",
-                    ]
-                )
+            rows = [
+                [
+                    link(a.titre, self._page(a)),
+                    fmt.periode(a.date_debut, a.date_fin),
+                    a.lieu or "—",
+                    self._role_text(a),
+                ]
+                for a in self.joined
+            ]
             years = sorted({a.annee for a in self.joined if a.annee})
-            items.append(
-                Html(
-                    "<p>"
-                    + esc(
-                        f"{self.nom} a pris part à "
-                        f"{plural(len(self.joined), 'action réalisée', 'actions réalisées')} "
-                        f"de la démarche ({', '.join(str(y) for y in years)})."
-                    )
-                    + "</p>"
-                )
+            counts = [
+                (sum(r.participe for r in self.roles.values()), "à laquelle il a pris part",
+                 "auxquelles il a pris part"),
+                (sum(r.accueille for r in self.roles.values()), "qui s'y est tenue",
+                 "qui s'y sont tenues"),
+                (sum(bool(r.structures) for r in self.roles.values()),
+                 "à laquelle ses structures ont pris part",
+                 "auxquelles ses structures ont pris part"),
+            ]  # fmt: skip
+            detail = ", ".join(
+                f"{fmt.nombre(n)} {one if n == 1 else many}" for n, one, many in counts if n
             )
+            text = (
+                f"{plural(len(self.joined), 'action réalisée', 'actions réalisées')} de la "
+                f"démarche ({', '.join(str(y) for y in years)}) concernent "
+                f"{self.territoire.nom_avec()} : {detail}."
+            )
+            if len(self.joined) == 1:
+                text = text.replace(" concernent ", " concerne ", 1)
+            items.append(Html(f"<p>{esc(text)}</p>"))
             items.append(
                 self.table(
-                    "Actions réalisées auxquelles le territoire a pris part",
+                    "Actions réalisées qui concernent le territoire",
                     [
                         ("Action", False),
-                        ("Type", False),
                         ("Dates", False),
                         ("Lieu", False),
+                        ("Rôle du territoire", False),
                     ],
                     rows,
                 )
             )
         else:
-            items.append(self.note("Aucune action réalisée à ce jour avec ce territoire."))
+            items.append(self.note("Aucune action réalisée à ce jour ne concerne ce territoire."))
         if self.others:
             items.append(
                 self.table(
@@ -459,8 +521,9 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
         """What became of the project holders whose first contact was with the territory."""
         row = self.funnel_cells
         population = (
-            "Porteurs de projet dont le premier contact avec la démarche s'est fait avec "
-            f"{self.nom} (contact sur un stand, ou territoire visé lors d'une session)"
+            "Porteurs de projet dont le premier contact avec la démarche s'est fait "
+            f"{self.territoire.nom_avec('avec')} (contact sur un stand, ou territoire visé lors "
+            "d'une session)"
         )
         if row is None:  # nobody, or too few: the same words for both
             return Section(
@@ -477,7 +540,7 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
                 Html(f"<p>{esc(population)}, suivis sous pseudonyme.</p>"),
                 self.funnel(
                     row,
-                    f"Jusqu'où sont allés les porteurs rencontrés par {self.nom}",
+                    f"Jusqu'où sont allés les porteurs rencontrés par {self.territoire.nom_avec()}",
                     "porteurs de projet",
                 ),
             ]
@@ -485,14 +548,18 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
 
     def note_methode(self) -> Html:
         points = [
-            "Actions : actions réalisées où le territoire figure dans action.yml ou dans les "
-            "tableaux de participants, de contacts ou d'événements.",
-            "Contacts : lignes des tableaux de contacts des stands dont la colonne territoire "
-            "désigne ce territoire, seulement pour les actions dont le bilan publie ce nombre "
-            "séparément.",
+            "Actions : actions réalisées auxquelles le territoire a pris part (il est inscrit "
+            "dans la fiche de l'action, ou au moins "
+            f"{self.seuil} participants ou contacts le représentaient, ou il a organisé un des "
+            "événements), actions qui se sont tenues sur le territoire, et actions auxquelles "
+            "une structure du territoire a pris part.",
+            "Contacts : personnes venues parler au territoire sur les stands communs, "
+            "seulement pour les actions dont le bilan publie ce nombre séparément.",
             "Parcours : porteurs de projet suivis sous pseudonyme dont le premier contact s'est "
             "fait avec le territoire ; le tableau des parcours par territoire est protégé dans "
             "son ensemble (les territoires trop petits sont regroupés).",
+            "Partenaires : territoires et structures qui ont pris part à au moins une même "
+            "action réalisée que le territoire ou l'une de ses structures.",
         ]
         return self.render(
             "revue_note.html.j2",

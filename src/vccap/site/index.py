@@ -53,13 +53,13 @@ def write_index(ws: Workspace, out: Path, status: SiteStatus) -> bool:
                     n = len(status.invalid[a.id])
                     alerte = (
                         f"Bilan non construit : {n} problème{'s' if n > 1 else ''} dans les "
-                        "données (lancer « vccap validate » pour le détail)."
+                        "données de l'action, que l'équipe du projet doit corriger."
                     )
                 elif job_id in failed:
                     # The error itself stays in the build log: it may quote data or paths.
                     alerte = (
-                        "La construction du bilan a échoué : le détail est dans le journal "
-                        "de construction (sortie de « vccap build »)."
+                        "La construction du bilan a échoué : l'équipe du projet en trouve le "
+                        "détail dans son journal de construction."
                     )
                 summary = summaries.get(job_id) or {}
                 rows.append(
@@ -136,6 +136,7 @@ def write_index(ws: Workspace, out: Path, status: SiteStatus) -> bool:
         description=f"{ws.demarche.nom} : bilans des actions, fiches méthode, bilans annuels "
         "et pages des territoires.",
         scripts=True,
+        home=True,
     )
     path = out / "index.html"
     if path.exists() and path.read_text(encoding="utf-8") == text:
@@ -148,6 +149,7 @@ def _overview(ws: Workspace, summaries: dict[str, Any], built: set[str]) -> dict
     """Multi-year overview, from the annual reviews' summaries."""
     rows = []
     headers: list[str] = []
+    definitions: dict[str, str] = {}
     for year in ws.annees:
         job_id = kind("annees").page_id(str(year))
         summary = summaries.get(job_id) if job_id in built else None
@@ -155,6 +157,9 @@ def _overview(ws: Workspace, summaries: dict[str, Any], built: set[str]) -> dict
             continue
         items = summary["apercu"]
         headers = headers or [item["libelle"] for item in items]
+        for item in items:
+            if item.get("definition"):
+                definitions.setdefault(item["libelle"], item["definition"])
         rows.append(
             [{"texte": str(year), "lien": f"{job_id}.html"}] + [item["valeur"] for item in items]
         )
@@ -164,7 +169,9 @@ def _overview(ws: Workspace, summaries: dict[str, Any], built: set[str]) -> dict
         "titre": "Vue d'ensemble",
         "entetes": ["Année", *headers],
         "lignes": rows,
-        "note": "Chiffres de chaque année ; liens : cumul depuis le début de la démarche ; "
-        "installations : porteurs de projet rencontrés dans l'année et installés depuis, d'après "
-        "le suivi. Les effectifs inférieurs au seuil de confidentialité ne sont pas publiés.",
+        "definitions": [
+            {"terme": h, "definition": definitions[h]} for h in headers if h in definitions
+        ],
+        "note": "Chaque ligne renvoie au bilan de l'année. Les effectifs inférieurs au seuil de "
+        "confidentialité ne sont pas publiés.",
     }

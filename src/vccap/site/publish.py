@@ -195,9 +195,9 @@ def figure_html(figure: dict[str, Any], meta: dict[str, Any]) -> str:
         '\n<figure class="vc-figure">\n'
         f'<div id="{ident}" class="vc-graphique" role="img" '
         f'aria-label="{html.escape(str(meta.get("label") or "Graphique"))}"{style}></div>\n'
-        '<noscript><p class="vc-alerte">Ce graphique s’affiche avec JavaScript, qui est '
+        '<noscript><p class="vc-alerte">Ce graphique s\'affiche avec JavaScript, qui est '
         "désactivé dans ce navigateur. Les valeurs représentées figurent dans le texte et les "
-        "tableaux de la page lorsqu’ils sont fournis.</p></noscript>\n"
+        "tableaux de la page lorsqu'ils sont fournis.</p></noscript>\n"
         f'<script type="application/json" class="vc-graphique-donnees" data-pour="{ident}">'
         f"{script_json(spec)}</script>\n"
         "</figure>"
