@@ -248,6 +248,17 @@ class AuditFailed(VccapError):
 
 
 @dataclass(eq=False)
+class OpenDataMismatch(VccapError):
+    """Open-data files (CSV of the pages' tables, data package) that say what their pages do
+    not. ``findings``: (file under the site, what is wrong, in French)."""
+
+    findings: list[tuple[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(len(self.findings))
+
+
+@dataclass(eq=False)
 class UnknownFormat(VccapError):
     """``--formats`` names a format vccap does not write; ``valid`` are those it writes."""
 

@@ -15,6 +15,7 @@ from vccap.errors import (
     InputError,
     InvalidWorkspace,
     JobFailed,
+    OpenDataMismatch,
     QuartoFailed,
     SecretKeyError,
     TemplateNotFound,
@@ -263,6 +264,15 @@ def format_error(exc: VccapError) -> str:
             "Audit : "
             + plural(len(exc.hits), "donnée personnelle trouvée", "données personnelles trouvées")
             + " dans les fichiers publiés."
+        )
+        return "\n".join(lines)
+    if isinstance(exc, OpenDataMismatch):
+        lines = [f"{file} : {what}" for file, what in exc.findings]
+        lines.append(
+            "Données ouvertes : "
+            + plural(len(exc.findings), "fichier ne correspond", "fichiers ne correspondent")
+            + " pas à ce que les pages publient. Le site n'est pas publié : signalez-le à "
+            "l'équipe du kit."
         )
         return "\n".join(lines)
     if isinstance(exc, UnknownFormat):
