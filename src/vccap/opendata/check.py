@@ -10,7 +10,9 @@ open-data files are derived from the pages, and this check makes sure they stay 
   its action (the same digits: ``62.23`` is ``62,23`` there, ``8400`` is ``8 400``), and a
   value the package says is not published has no value.
 
-A finding is ``(file under the site, what is wrong)``, in French; the build stops on any
+A national site's package (``vccap federer``) is the regions' packages end to end: its
+numbers are checked by ``vccap federer`` against the regional packages, not here. A finding
+is ``(file under the site, what is wrong)``, in French; the build stops on any
 (:class:`vccap.errors.OpenDataMismatch`).
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 import csv
 import html as htmllib
 import io
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -84,6 +87,8 @@ def check_package_numbers(
     action ids to check; None: all of them."""
     site = Path(site)
     folder = site / "donnees"
+    if _federated(folder / "datapackage.json"):
+        return []  # a national site's package: its regions' pages are elsewhere (vccap federer)
     keep = None if actions is None else set(actions)
     texts: dict[str, str | None] = {}
     findings: list[tuple[str, str]] = []
@@ -114,6 +119,15 @@ def check_package_numbers(
                 elif not number_on_page(value, text):
                     findings.append((where, f"« {value} » ({column}) absent de sa page"))
     return findings
+
+
+def _federated(path: Path) -> bool:
+    """Whether a package is a national one (``vccap federer``: ``vccap.regions``)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "regions" in (data.get("vccap") or {})
 
 
 def check_open_data(
