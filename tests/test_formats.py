@@ -299,6 +299,9 @@ def test_vccap_quarto_without_quarto_says_the_project_is_ready(
 ):
     out = tmp_path / "q"
     workspace = example_site.copy(tmp_path, out / quarto.SITE_DIRNAME).workspace
+    # The session build's executed notebooks stand for those a first `vccap quarto` keeps.
+    kept = state_dir(workspace, out / quarto.SITE_DIRNAME) / quarto.QUARTO_NOTEBOOKS_DIR
+    shutil.copytree(example_site.notebooks, kept)
     monkeypatch.setenv("PATH", str(Path(shutil.which("python3") or "/usr/bin/python3").parent))
     if shutil.which("quarto"):
         monkeypatch.setenv("PATH", str(tmp_path))
