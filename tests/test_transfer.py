@@ -20,6 +20,7 @@ from vccap.transfer import ZIP_TIME, make_transfer_pack
 EXPECTED = {
     "LISEZMOI.md",
     "fiche-salon.html",
+    "resume-pratique-pei-agri.md",
     "action-type/action.yml",
     "action-type/retour_experience.md",
     "modeles/contacts.xlsx",
@@ -68,6 +69,18 @@ def test_zip_entries(entries):
     names = [info.filename for info, _ in entries.values()]
     assert names == sorted(names)
     assert all(info.date_time == ZIP_TIME for info, _ in entries.values())
+
+
+def test_the_pack_carries_the_practice_abstract(entries):
+    """EIP-AGRI common format: title, summary of at most 1,500 characters, project profile."""
+    text = entries["resume-pratique-pei-agri.md"][1].decode("utf-8")
+    assert text.startswith("# Résumé de pratique : Stand commun sur un salon régional")
+    summary = text.split("## Résumé pour les praticiens", 1)[1].split("## Profil du projet", 1)
+    body = summary[0].split("\n", 2)[2].strip()
+    assert 500 < len(body) <= 1500
+    assert "**Coordinateur** : Cap Rural" in summary[1]
+    assert "**Localisation géographique** : France, Auvergne-Rhône-Alpes" in summary[1]
+    assert "resume-pratique-pei-agri.md" in entries["LISEZMOI.md"][1].decode("utf-8")
 
 
 def test_sheet_is_one_self_contained_page(entries):

@@ -248,6 +248,47 @@ class AuditFailed(VccapError):
 
 
 @dataclass(eq=False)
+class OpenDataMismatch(VccapError):
+    """Open-data files (CSV of the pages' tables, data package) that say what their pages do
+    not. ``findings``: (file under the site, what is wrong, in French)."""
+
+    findings: list[tuple[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(len(self.findings))
+
+
+@dataclass(eq=False)
+class PackageUnreadable(VccapError):
+    """A regional data package that ``vccap federer`` cannot use.
+
+    ``source``: what was given (a site folder or a ``datapackage.json``); ``reason``:
+    ``introuvable`` (no package there), ``illisible`` (not JSON, or a table not CSV),
+    ``invalide`` (frictionless finds errors; ``detail``: the first one), ``version`` (another
+    major version of the format; ``detail``: it), ``region_double`` (two packages of one
+    region; ``detail``: its identifier).
+    """
+
+    source: str
+    reason: str
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        super().__init__(self.source, self.reason, self.detail)
+
+
+@dataclass(eq=False)
+class FederationAuditFailed(VccapError):
+    """A national figure is not the sum of published regional figures, or counts a figure a
+    region did not publish. ``findings``: (page or figure, what is wrong, in French)."""
+
+    findings: list[tuple[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(len(self.findings))
+
+
+@dataclass(eq=False)
 class UnknownFormat(VccapError):
     """``--formats`` names a format vccap does not write; ``valid`` are those it writes."""
 

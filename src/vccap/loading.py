@@ -150,6 +150,7 @@ def _load_demarche(ws: Workspace) -> None:
         description=str(data.get("description") or ""),
         principes=principes if isinstance(principes, dict) else {},
         source=str(data.get("source") or ""),
+        site=str(data.get("site") or "").strip(),
     )
 
 

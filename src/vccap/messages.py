@@ -12,9 +12,12 @@ from vccap.errors import (
     ChromiumNotFound,
     DisclosureFailed,
     DocumentFailed,
+    FederationAuditFailed,
     InputError,
     InvalidWorkspace,
     JobFailed,
+    OpenDataMismatch,
+    PackageUnreadable,
     QuartoFailed,
     SecretKeyError,
     TemplateNotFound,
@@ -263,6 +266,37 @@ def format_error(exc: VccapError) -> str:
             "Audit : "
             + plural(len(exc.hits), "donnée personnelle trouvée", "données personnelles trouvées")
             + " dans les fichiers publiés."
+        )
+        return "\n".join(lines)
+    if isinstance(exc, OpenDataMismatch):
+        lines = [f"{file} : {what}" for file, what in exc.findings]
+        lines.append(
+            "Données ouvertes : "
+            + plural(len(exc.findings), "fichier ne correspond", "fichiers ne correspondent")
+            + " pas à ce que les pages publient. Le site n'est pas publié : signalez-le à "
+            "l'équipe du kit."
+        )
+        return "\n".join(lines)
+    if isinstance(exc, PackageUnreadable):
+        reasons = {
+            "introuvable": "aucun paquet de données (donnees/datapackage.json) à cet endroit",
+            "illisible": "fichier illisible",
+            "invalide": "paquet de données invalide",
+            "version": "version du format non prise en charge (attendue : 1.x)",
+            "region_double": "une autre source donne déjà les chiffres de cette région",
+        }
+        detail = f" ({exc.detail})" if exc.detail else ""
+        return (
+            f"{exc.source} : {reasons.get(exc.reason, exc.reason)}{detail}. Donnez le dossier "
+            "d'un site construit par « vccap build » ou son fichier donnees/datapackage.json."
+        )
+    if isinstance(exc, FederationAuditFailed):
+        lines = [f"{where} : {what}" for where, what in exc.findings]
+        lines.append(
+            "Contrôle du site national : "
+            + plural(len(exc.findings), "chiffre ne se déduit", "chiffres ne se déduisent")
+            + " pas des seuls chiffres publiés par les régions. Le site n'est pas publié : "
+            "signalez-le à l'équipe du kit."
         )
         return "\n".join(lines)
     if isinstance(exc, UnknownFormat):

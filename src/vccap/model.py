@@ -193,6 +193,7 @@ class Demarche:
     description: str = ""
     principes: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    site: str = ""  # address of the published site (its data package's homepage)
 
 
 @dataclass

@@ -10,6 +10,8 @@
   ``vccap new-action`` writes for this type;
 - ``schemas/*.json``: the Table Schemas of every table;
 - ``types_action.yml``: only when the type is not the kit's own (a workspace's addition);
+- ``resume-pratique-pei-agri.md``: the sheet's practice abstract in the EIP-AGRI common
+  format (title, summary of at most 1,500 characters, project profile), in French;
 - ``LISEZMOI.md``: a short French guide for the receiving region.
 
 The zip is deterministic (sorted entries, fixed timestamps and permissions). Its content is
@@ -32,7 +34,7 @@ import nbformat
 import yaml
 
 import vccap
-from vccap import privacy
+from vccap import fmt, privacy
 from vccap.catalogue import default_types
 from vccap.errors import AuditFailed, InvalidWorkspace, JobFailed, UnknownType
 from vccap.loading import load_workspace
@@ -48,6 +50,7 @@ NOTEBOOKS_DIR = "carnets"
 ACTION_DIR = "action-type"
 SCHEMAS_DIR = "schemas"
 README = "LISEZMOI.md"
+ABSTRACT_FILE = "resume-pratique-pei-agri.md"
 
 
 def sheet_name(type_id: str) -> str:
@@ -83,8 +86,13 @@ def make_transfer_pack(
     with tempfile.TemporaryDirectory(prefix="vccap-transfert-") as tmp:
         staging = Path(tmp) / f"transfert-{type_action}"
         staging.mkdir()
-        html = _sheet_page(ws, spec, Path(tmp), failed_copy=out_zip.parent)
+        html, summary = _sheet_page(ws, spec, Path(tmp), failed_copy=out_zip.parent)
         (staging / sheet_name(type_action)).write_text(html, encoding="utf-8", newline="\n")
+        abstract = (summary or {}).get("resume_pratique")
+        if isinstance(abstract, dict):
+            (staging / ABSTRACT_FILE).write_text(
+                practice_abstract_text(abstract), encoding="utf-8", newline="\n"
+            )
         kinds = [k for k in spec.tables if k in TABLE_KINDS]
         _write_templates(staging / TEMPLATES_DIR, kinds)
         _write_notebooks(ws, staging / NOTEBOOKS_DIR)
@@ -104,10 +112,13 @@ def make_transfer_pack(
 # --------------------------------------------------------------------------- contents
 
 
-def _sheet_page(ws: Workspace, spec: TypeAction, tmp: Path, failed_copy: Path) -> str:
-    """Run the method-sheet notebook on a fresh kernel and render it as one page."""
+def _sheet_page(
+    ws: Workspace, spec: TypeAction, tmp: Path, failed_copy: Path
+) -> tuple[str, dict[str, Any] | None]:
+    """Run the method-sheet notebook on a fresh kernel; its page as ONE file, and its
+    summary (with the practice abstract)."""
     from vccap.build.plan import make_job
-    from vccap.build.run import execute_job
+    from vccap.build.run import execute_job, extract_summary
     from vccap.site.render import render_standalone
 
     job = make_job(ws, "fiches", spec.id)
@@ -121,7 +132,35 @@ def _sheet_page(ws: Workspace, spec: TypeAction, tmp: Path, failed_copy: Path) -
             kept = failed_copy / f"fiche-{spec.id}-echec.ipynb"
             shutil.copyfile(executed, kept)
         raise JobFailed(job.id, kept, exc.error_name, exc.error_value) from None
-    return render_standalone(nb, job.title, site_title=ws.demarche.nom, fictitious=job.fictitious)
+    page = render_standalone(nb, job.title, site_title=ws.demarche.nom, fictitious=job.fictitious)
+    return page, extract_summary(nb)
+
+
+def practice_abstract_text(abstract: dict[str, Any]) -> str:
+    """The method sheet's practice abstract in the EIP-AGRI common format, in French
+    (markdown): title, summary for practitioners (at most 1,500 characters), the project
+    profile's fields that apply. ``abstract``: the sheet's ``practice_abstract()``."""
+    lines = [
+        f"# Résumé de pratique : {abstract['titre']}",
+        "",
+        "Format commun des résumés de pratique du PEI-AGRI (Partenariat européen pour "
+        "l'innovation « Productivité et développement durable de l'agriculture »), tiré de la "
+        "fiche méthode.",
+        "",
+        "## Titre",
+        "",
+        str(abstract["titre"]),
+        "",
+        f"## Résumé pour les praticiens ({fmt.nombre(len(abstract['resume']))} caractères "
+        "sur 1 500 au plus)",
+        "",
+        str(abstract["resume"]),
+        "",
+        "## Profil du projet",
+        "",
+    ]
+    lines += [f"- **{f['champ']}** : {f['valeur']}" for f in abstract.get("profil", [])]
+    return "\n".join(lines) + "\n"
 
 
 def _write_templates(folder: Path, kinds: list[str]) -> None:
@@ -221,6 +260,13 @@ def lisezmoi(ws: Workspace, spec: TypeAction, names: list[str]) -> str:
         origin.append(f"région {ws.demarche.region}")
     if ws.demarche.chef_de_file:
         origin.append(f"chef de file {ws.demarche.chef_de_file}")
+    abstract_line = (
+        f"- `{ABSTRACT_FILE}` : le résumé de la pratique au format commun du PEI-AGRI (titre, "
+        "résumé de 1 500 caractères au plus pour les praticiens, profil du projet), à "
+        "reprendre dans les bases de pratiques des réseaux ruraux.\n"
+        if ABSTRACT_FILE in names
+        else ""
+    )
     extra_type = (
         "\n- `types_action.yml` : la définition de ce type d'action, à copier dans le "
         "`types_action.yml` de votre espace de travail (il ne fait pas partie du catalogue "
@@ -299,7 +345,7 @@ dans `mon-espace/{NOTEBOOKS_DIR}/`. Les fragments HTML des pages se remplacent d
 ## Contenu du dossier
 
 - `{sheet_name(t)}` : la fiche méthode, autonome (styles et graphiques inclus).
-- `{TEMPLATES_DIR}/` : les modèles Excel vierges des tableaux de ce type d'action
+{abstract_line}- `{TEMPLATES_DIR}/` : les modèles Excel vierges des tableaux de ce type d'action
   ({listed(TEMPLATES_DIR)}).
 - `{ACTION_DIR}/` : la fiche d'action et le retour d'expérience vierges de ce type
   ({listed(ACTION_DIR)}).

@@ -35,7 +35,13 @@ from vccap.build.state import (
     states_exist,
 )
 from vccap.disclosure.masks import read_masks
-from vccap.errors import BuildFailed, DocumentFailed, InvalidWorkspace, JobFailed
+from vccap.errors import (
+    BuildFailed,
+    DocumentFailed,
+    InvalidWorkspace,
+    JobFailed,
+    OpenDataMismatch,
+)
 from vccap.formats.documents import (
     DOCUMENT_FORMATS,
     document_path,
@@ -44,6 +50,9 @@ from vccap.formats.documents import (
 )
 from vccap.loading import load_workspace
 from vccap.messages import format_problem
+from vccap.opendata.check import check_open_data
+from vccap.opendata.package import write_package
+from vccap.opendata.pagetables import remove_page_tables
 from vccap.personal import Finder
 from vccap.site import publish
 from vccap.site.accessibility import write_accessibility_statement
@@ -352,8 +361,19 @@ def _build_in(
         ),
     )
     write_accessibility_statement(ws, stage, built)
+    write_package(ws, stage, state.summaries, built)  # donnees/datapackage.json
     report.results.sort(key=lambda r: r.job_id)
     if audit:
+        # the open data says no more than the pages (re-published pages: the others' files
+        # and package rows come from unchanged pages and summaries)
+        fresh = {r.job_id for r in report.results if r.ok and not r.cached}
+        findings = check_open_data(
+            stage,
+            pages=fresh | {"index"},
+            actions={j.split("/", 1)[1] for j in fresh if j.startswith("actions/")},
+        )
+        if findings:
+            raise OpenDataMismatch(findings)
         report.audited = audit_site(stage, finder, state, name=out.name)
     return report
 
@@ -390,6 +410,7 @@ def _remove_documents(out: Path, state: BuildState, job_id: str) -> None:
     for fmt in DOCUMENT_FORMATS:
         document_path(out, job_id, fmt).unlink(missing_ok=True)
     state.documents.pop(job_id, None)
+    remove_page_tables(out, job_id)  # and its tables' CSV files
 
 
 def _remove_stale_pages(out: Path, state: BuildState, planned: set[str]) -> None:

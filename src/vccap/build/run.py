@@ -25,8 +25,8 @@ from typing import Any
 from vccap.build.plan import Job
 from vccap.errors import JobFailed
 from vccap.formats.documents import documents_of, write_documents
+from vccap.opendata.pagetables import publish_page
 from vccap.pages.registry import SUMMARY_MIME
-from vccap.site.publish import write_text_atomic
 
 
 @dataclass
@@ -190,7 +190,7 @@ def run_job(
         html = renderer(site_title).render_notebook(
             nb, title=job.title, root=job.root, breadcrumb=job.breadcrumb, fictitious=job.fictitious
         )
-        write_text_atomic(out_dir / job.page, html)
+        publish_page(out_dir, job.page, job.id, html)  # with its tables as CSV files
     except Exception as exc:  # noqa: BLE001
         return JobResult(
             job.id,

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from vccap import __version__
-from vccap.cli import check, kit, publish, site  # noqa: F401 - commands register themselves
+from vccap.cli import check, kit, national, publish, site  # noqa: F401 - commands register themselves
 from vccap.cli.common import COMMANDS, Formatter, err
 from vccap.errors import VccapError
 from vccap.messages import format_error

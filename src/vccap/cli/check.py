@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from vccap.cli.common import add_workspace, err, out, register
+from vccap.cli.common import add_workspace, err, out, register, shown
 from vccap.errors import InvalidWorkspace
 from vccap.messages import format_problems, plural
 
@@ -103,6 +103,9 @@ def _plain(value: float | None) -> str:
 def cmd_indicators(args: argparse.Namespace) -> int:
     from vccap.loading import load_workspace
 
+    if args.sortie and args.format != "csv-excel":
+        err("L'option --sortie s'utilise avec --format csv-excel.")
+        return 2
     ws = load_workspace(args.workspace)
     if args.action:
         ws.action(args.action)
@@ -127,6 +130,22 @@ def cmd_indicators(args: argparse.Namespace) -> int:
                 [r["action"], r["indicateur"], _plain(r["valeur"]), _plain(r["cible"]), r["statut"]]
             )
         sys.stdout.write(buffer.getvalue())
+    elif args.format == "csv-excel":
+        from vccap.opendata.excel import typed_csv
+
+        data = typed_csv(
+            ["Action", "Indicateur", "Libellé", "Valeur", "Cible", "Statut"],
+            (
+                [r["action"], r["indicateur"], r["libelle"], r["valeur"], r["cible"], r["statut"]]
+                for r in rows
+            ),
+        )
+        if args.sortie:
+            Path(args.sortie).write_bytes(data)
+            out(f"Indicateurs écrits dans {shown(Path(args.sortie))} (CSV pour Excel).")
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
     elif args.format == "json":
         payload = [
             {k: r[k] for k in ("action", "indicateur", "libelle", "valeur", "cible", "statut")}
@@ -182,6 +201,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
         ", noms, courriels et téléphones des tableaux bruts" if values else ""
     )
     out(f"Audit de {folder} : aucune donnée personnelle trouvée ({checked}).")
+    from vccap.errors import OpenDataMismatch
+    from vccap.opendata.check import check_open_data
+
+    findings = check_open_data(folder.resolve())
+    if findings:
+        raise OpenDataMismatch(findings)
+    if (folder / "donnees").is_dir():
+        out(f"Données ouvertes de {folder} : chaque fichier dit ce que sa page publie.")
     if args.workspace:
         return _statistical_audit(ws, folder.resolve())
     out(
@@ -241,9 +268,17 @@ def _setup_indicators(p: argparse.ArgumentParser) -> None:
     p.add_argument("--action", metavar="ID", help="une seule action (identifiant)")
     p.add_argument(
         "--format",
-        choices=["table", "csv", "json"],
+        choices=["table", "csv", "csv-excel", "json"],
         default="table",
-        help="format de sortie (par défaut : table)",
+        help="format de sortie (par défaut : table) ; csv-excel : CSV qui s'ouvre en colonnes "
+        "dans Excel en français (séparateur « ; », virgule décimale, UTF-8 avec BOM)",
+    )
+    p.add_argument(
+        "-o",
+        "--sortie",
+        metavar="FICHIER",
+        help="écrire le CSV pour Excel dans ce fichier plutôt qu'à l'écran (avec --format "
+        "csv-excel)",
     )
 
 

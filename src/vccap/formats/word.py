@@ -36,6 +36,8 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _MAIN_RE = re.compile(r"<main\b[^>]*>(.*)</main>", re.DOTALL)
 _ANCHOR_RE = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.DOTALL)
 _NOSCRIPT_RE = re.compile(r"<noscript>.*?</noscript>\s*", re.DOTALL)
+#: Download links of the tables' CSV files: relative links that lead nowhere from a document.
+_DOWNLOAD_RE = re.compile(r'<p class="vc-telechargement">.*?</p>\s*', re.DOTALL)
 _TITLE_RE = re.compile(r"<h1\b[^>]*>.*?</h1>\s*", re.DOTALL)
 # Attributes in any order: nbconvert's HTML pass sorts them.
 _FIGURE_RE = re.compile(r'<figure class="vc-figure">(?P<inside>.*?)</figure>', re.DOTALL)
@@ -131,6 +133,7 @@ def document_html(page: str, folder: Path) -> str:
     parts.append(text[position:])
     text = "".join(parts)
     text = _NOSCRIPT_RE.sub("", text)
+    text = _DOWNLOAD_RE.sub("", text)
     text = _CARDS_RE.sub(_cards, text)
     return _SUMMARY_RE.sub(_summary, text)
 

@@ -23,6 +23,7 @@ from vccap.disclosure.populations import ORIGIN, OTHER_DEPARTEMENT, with_origin
 from vccap.errors import InvalidWorkspace
 from vccap.indicators import IndicatorValue, ObjectiveResult, action_indicators
 from vccap.model import DEBRIEF_HEADINGS, Action
+from vccap.opendata.summaries import indicator_records, objective_records
 from vccap.pages.base import Page
 from vccap.pages.blocks import Breakdown, protect
 from vccap.pages.display import (
@@ -534,4 +535,11 @@ class ActionReport(SatisfactionSections, Page):
             f"{reached} objectif{'s' if reached > 1 else ''} atteint"
             f"{'s' if reached > 1 else ''} sur {len(self.objectives)}"
         )
-        return {"chiffres_cles": chiffres, "detail": detail, "action": self.action.id}
+        return {
+            "chiffres_cles": chiffres,
+            "detail": detail,
+            "action": self.action.id,
+            # the open data (donnees/datapackage.json): what the page shows, as shown
+            "indicateurs": indicator_records(self.values, masked_indicators(self.values)),
+            "objectifs": objective_records(self.objectives),
+        }

@@ -25,6 +25,7 @@ from vccap import charts, fmt, privacy
 from vccap.disclosure.ledger import Figure
 from vccap.indicators import ObjectiveResult, action_indicators
 from vccap.model import Action, TypeAction
+from vccap.opendata.summaries import advice_records
 from vccap.pages.base import Page
 from vccap.pages.blocks import Breakdown
 from vccap.pages.display import (
@@ -44,10 +45,12 @@ from vccap.pages.registry import PageKind, Reads
 from vccap.pages.sheet_abstract import NO_EDITION, AbstractSections
 from vccap.pages.sheet_results import ResultSections
 from vccap.pages.sheet_text import (
+    ADVICE,
     DIFFICULTIES,
     TO_CHANGE,
     WORKED,
     Edition,
+    bullets,
     delai_texte,
     edition_labels,
     jour_label,
@@ -102,6 +105,10 @@ KIND = PageKind(
     index_intro="Pour chaque type d'action : comment faire, ce que cela a donné, ce qu'il faut "
     "pour le refaire ailleurs.",
 )
+
+
+#: The debrief headings whose items a sheet publishes as the teams' advice.
+ADVICE_HEADINGS = (WORKED, DIFFICULTIES, TO_CHANGE, ADVICE)
 
 
 # --------------------------------------------------------------------------- the sheet
@@ -552,5 +559,12 @@ class MethodSheet(AbstractSections, ResultSections, TransferSections, Page):
             "editions": [e.action.id for e in self.editions],
             "annees": [int(y) for y in years],
             "resume": abstract,
+            # the open data (donnees/datapackage.json): the advice the sheet publishes
+            "conseils": advice_records(
+                (e.action.id, e.label, {h: bullets(e.section(h)) for h in ADVICE_HEADINGS})
+                for e in self.editions
+            ),
+            "recommandations": self.recommendations_list(),
+            "resume_pratique": self.practice_abstract(),  # EIP-AGRI common format
         }
         return payload

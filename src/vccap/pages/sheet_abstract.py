@@ -4,6 +4,8 @@ A mixin of :class:`vccap.pages.method_sheet.MethodSheet`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from vccap import fmt
 from vccap.pages.display import Html
 from vccap.pages.sheet_text import (
@@ -16,6 +18,11 @@ from vccap.pages.sheet_text import (
 )
 
 NO_EDITION = "Aucune édition de ce type d'action n'a encore été réalisée dans l'espace de travail"
+#: The EIP-AGRI category that fits the démarche, and its own keywords.
+EIP_KEYWORDS = (
+    "Diversification et développement rural ; coopération ville-campagne ; emploi et "
+    "création d'activités"
+)
 
 
 class AbstractSections:
@@ -72,6 +79,46 @@ class AbstractSections:
         if tips:
             text += " Conseil pour le refaire : " + " ".join(tips)
         return text
+
+    def practice_abstract(self) -> dict[str, Any]:
+        """The practice abstract in the EIP-AGRI common format, in French: ``titre``,
+        ``resume`` (the summary for practitioners, at most 1,500 characters: the one the sheet
+        shows) and ``profil``, the project-profile fields that apply, as ``[{champ,
+        valeur}]`` (empty fields left out). Organisations only, never a person."""
+        d = self.ws.demarche
+        text, _ = self.abstract()
+        dates = [e.action.date_debut for e in self.editions if e.action.date_debut]
+        ends = [e.action.date_fin or e.action.date_debut for e in self.editions]
+        ends = [x for x in ends if x]
+        period = ""
+        if dates:
+            first, last = fmt.date(min(dates)), fmt.date(max(ends or dates))
+            period = first if first == last else f"du {first} au {last}"
+        planned = [a for a in self.others if a.statut == "prevue"]
+        funders = sorted({f for e in self.editions for _, _, f in self._budget_lines(e) if f})
+        fields = [
+            ("Titre du projet", d.nom),
+            ("Objectif de la pratique", " ".join((self.spec.description or "").split())),
+            ("Période des éditions", period),
+            (
+                "Statut du projet",
+                "en cours (nouvelle édition prévue)"
+                if planned
+                else ("achevé" if self.editions else "pas encore d'édition réalisée"),
+            ),
+            ("Localisation géographique", "France" + (f", {d.region}" if d.region else "")),
+            ("Coordinateur", d.chef_de_file),
+            ("Partenaires", ", ".join(self._structure(p) for p in self._partners())),
+            ("Territoires engagés", ", ".join(self._territory(t) for t in self._territories())),
+            ("Sources de financement", ", ".join(funders)),
+            ("Mots-clés", EIP_KEYWORDS),
+            ("Site internet", d.site),
+        ]
+        return {
+            "titre": self.libelle,
+            "resume": text,
+            "profil": [{"champ": k, "valeur": v} for k, v in fields if v],
+        }
 
     def resume(self) -> Html:
         """The practice abstract, at most 1,500 characters."""

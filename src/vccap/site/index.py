@@ -12,6 +12,7 @@ from typing import Any
 
 from vccap import fmt
 from vccap.model import STATUTS
+from vccap.opendata.pagetables import publish_page
 from vccap.pages.registry import kind, kinds
 from vccap.site import publish
 from vccap.workspace import Workspace
@@ -138,11 +139,7 @@ def write_index(ws: Workspace, out: Path, status: SiteStatus) -> bool:
         scripts=True,
         home=True,
     )
-    path = out / "index.html"
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    publish.write_text_atomic(path, text)
-    return True
+    return publish_page(out, "index.html", "index", text)  # with its tables as CSV files
 
 
 def _overview(ws: Workspace, summaries: dict[str, Any], built: set[str]) -> dict | None:
