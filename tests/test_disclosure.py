@@ -274,10 +274,16 @@ def test_random_small_workspaces_leave_nothing_recoverable(tmp_path, seed):
         assert all(not 0 < v < ws.seuil for _, v in ledger.counts.values())
 
 
-@pytest.mark.parametrize("seed", [5, 6])
-def test_the_quick_answer_is_the_answer_of_both_programmes(tmp_path, seed):
-    """``Model.is_disclosed`` skips programmes with points kept from earlier ones: on random
-    workspaces, with and without dropped figures, it says what the two bounds say."""
+@pytest.mark.parametrize(("seed", "local"), [(5, 4000), (6, 4000), (7, 6), (8, 6)])
+def test_the_quick_answer_is_the_answer_of_both_programmes(tmp_path, seed, local, monkeypatch):
+    """``Model.is_disclosed`` skips programmes with points kept from earlier ones and with
+    small local programmes: on random workspaces, with and without dropped figures, it says
+    what the two bounds say (``local``: the largest neighbourhood, small to force the local
+    programmes into these small blocks)."""
+    from vccap.disclosure import lp
+
+    monkeypatch.setattr(lp, "LOCAL_MAX", local)
+    monkeypatch.setattr(lp, "LOCAL_ROW", min(local, lp.LOCAL_ROW))
     ws = load_workspace(_workspace(tmp_path / "ws", seed))
     ledgers = list(page_ledgers(ws).values())
     hidden = {k: f for led in ledgers for k, f in led.hidden.items()}
@@ -294,3 +300,6 @@ def test_the_quick_answer_is_the_answer_of_both_programmes(tmp_path, seed):
                 answers.append(expected)
     assert True in answers and False in answers  # both kinds of cells were asked about
     assert quick.kept_points > 0
+    assert quick.answered["points"] > 0 and quick.answered["solved"] > 0
+    if local < 10:
+        assert quick.answered["local"] > 0

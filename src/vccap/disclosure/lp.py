@@ -43,6 +43,10 @@ MAX_WITNESSES = 64
 #: Blocks of at least this many unknowns start with solutions in random directions.
 SEED_FROM = 200
 SEED_DIRECTIONS = 3
+#: Neighbourhood of a figure in the quick local check: rows of at most LOCAL_ROW unknowns,
+#: at most LOCAL_MAX unknowns.
+LOCAL_ROW = 400
+LOCAL_MAX = 4000
 
 
 @dataclass
@@ -228,6 +232,8 @@ class Model:
         self.row_block = labels[: len(rows)]
         self.col_block = labels[len(rows) :]
         self._blocks: dict[int, _Block] = {}
+        #: How :meth:`is_disclosed` answered: from kept points, a local programme, or solved.
+        self.answered = {"points": 0, "local": 0, "solved": 0}
 
     # -- questions -----------------------------------------------------------------------
 
@@ -284,7 +290,16 @@ class Model:
         if seen_high is not None:
             seen_low = sum(r[0] for r in ranges)
             if math.floor(seen_high - EPSILON) - math.ceil(seen_low + EPSILON) >= threshold:
+                self.answered["points"] += 1
                 return False
+        local = [part.local_range(cost, off) for part, cost, off in parts]
+        if all(local):
+            local_low = sum(r[0] for r in local)
+            local_high = sum(r[1] for r in local)
+            if math.floor(local_high + EPSILON) - math.ceil(local_low - EPSILON) >= threshold:
+                self.answered["local"] += 1
+                return False
+        self.answered["solved"] += 1
         low = sum(part.solve(cost, off, minimize=True) for part, cost, off in parts)
         if seen_high is not None:
             if math.floor(seen_high - EPSILON) - math.ceil(low - EPSILON) >= threshold:
@@ -298,8 +313,9 @@ class _Block:
     changes the objective (and relaxes the rows of dropped figures), so HiGHS starts from
     its last basis."""
 
-    def __init__(self, matrix: sparse.csr_matrix, kinds, rhs, cols, rows) -> None:
+    def __init__(self, matrix: sparse.csr_matrix, kinds, rhs, cols, rows, keep=True) -> None:
         self.cols, self.rows = cols, rows
+        self.keeps = keep
         inf = highspy.kHighsInf
         eq = kinds == "eq"
         self.lower = np.where(eq, rhs, -inf).astype(float)
@@ -313,6 +329,7 @@ class _Block:
         lp.row_lower_ = self.lower
         lp.row_upper_ = self.upper
         csr = matrix.tocsr()
+        self.matrix, self.kinds, self.rhs = csr, kinds, rhs
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
         lp.a_matrix_.start_ = csr.indptr.astype(np.int32)
         lp.a_matrix_.index_ = csr.indices.astype(np.int32)
@@ -326,6 +343,46 @@ class _Block:
         self.witnesses: list[np.ndarray] = []
         self._next = 0
 
+    def local_range(self, cost: np.ndarray, drop: list[int]) -> tuple[float, float] | None:
+        """The figure's smallest and largest values when only the unknowns near it may
+        move and every other one keeps its value in a kept solution (None: no solution kept,
+        or the neighbourhood is the whole block).
+
+        A stronger attacker than the model's (he also knows every unknown far from the
+        figure), so the range is within the true one: wide enough, it proves the figure
+        safe with a small programme; narrow, it proves nothing. The neighbourhood: the
+        figure's unknowns, then those sharing a narrow row (at most ``LOCAL_ROW`` unknowns)
+        with them, twice, up to ``LOCAL_MAX`` unknowns.
+        """
+        if not self.witnesses or not len(self.rows):
+            return None
+        free = np.flatnonzero(cost)
+        csc = self.matrix.tocsc() if not hasattr(self, "_csc") else self._csc
+        self._csc = csc
+        widths = np.diff(self.matrix.indptr)
+        for _ in range(2):
+            rows = np.unique(csc[:, free].indices)
+            rows = rows[widths[rows] <= LOCAL_ROW]
+            grown = np.union1d(free, self.matrix[rows].indices)
+            if len(grown) > LOCAL_MAX:
+                break
+            free = grown
+        if len(free) >= len(self.cols):
+            return None
+        point = self.witnesses[0]
+        rows = np.unique(csc[:, free].indices)
+        sub = self.matrix[rows]
+        fixed = sub @ point - sub[:, free] @ point[free]
+        dropped = set(drop)
+        local = _Block(
+            sub[:, free], self.kinds[rows], self.rhs[rows] - fixed, free, rows, keep=False
+        )
+        off = [i for i, r in enumerate(rows) if int(r) in dropped]
+        try:
+            return local.bounds(cost[free], off)
+        except RuntimeError:  # rounding in the fixed part: let the whole block answer
+            return None
+
     def witness_range(self, cost: np.ndarray) -> tuple[float, float] | None:
         """Smallest and largest value of ``cost @ x`` over the kept solutions (None: none)."""
         if not self.witnesses:
@@ -334,7 +391,7 @@ class _Block:
         return float(values.min()), float(values.max())
 
     def _keep(self) -> None:
-        if self.relaxed:
+        if self.relaxed or not self.keeps:
             return
         x = np.asarray(self.highs.getSolution().col_value, dtype=float)
         if len(self.witnesses) < MAX_WITNESSES:
