@@ -45,10 +45,12 @@ class JobResult:
 
 @dataclass(frozen=True)
 class Output:
-    """What a build writes besides the pages: document formats, the Chromium for PDF."""
+    """What a build writes besides the pages (document formats, the Chromium for PDF) and
+    where its jobs run (local processes, or a Dask cluster)."""
 
     formats: tuple[str, ...] = ("html",)
     chromium: str | None = None
+    dask: str | None = None  # address of the Dask scheduler running the jobs, if any
 
 
 RENDERER: Any = None
