@@ -180,6 +180,11 @@ def build(
     return report
 
 
+def timings_text(timings: dict[str, float]) -> str:
+    """``noyau 0,00 s ; papermill 1,20 s ; …`` for the build log (parsed by the benchmark)."""
+    return " ; ".join(f"{k} {v:.3f} s".replace(".", ",") for k, v in timings.items())
+
+
 def _failed_notebook(folder: Path, notebooks: str | Path | None, job_id: str) -> Path | None:
     base = Path(notebooks) if notebooks is not None else folder / FAILED_NOTEBOOKS_DIR
     path = base / (job_id + ".ipynb")
@@ -283,6 +288,8 @@ def _build_in(
         if not result.executed and result.summary is None:
             result.summary = state.summaries.get(job.id)
         report.results.append(result)
+        if result.timings:
+            log.write(f"{job.id} : durées " + timings_text(result.timings))
         if result.ok:
             state.jobs[job.id] = job.digest
             state.summaries[job.id] = result.summary
