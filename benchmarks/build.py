@@ -24,11 +24,15 @@ written), in one run:
     called, the page's time in (a) is used instead.
 
 Peak memory is the largest sum of RSS over the process tree of ``vccap build`` (workers and
-kernels included), sampled every 50 ms with psutil. Targets: (b) <= 0.35 x (a),
-(c) <= 1 s, (d) <= 1.5 x (e).
+kernels included), sampled every 50 ms with psutil. Targets (issue 13): (b) <= 0.05 x (a),
+(c) <= 0.5 s, (d) <= 1.5 x (e), peak memory < 2 GB.
 
-``--scaling 20,50,...`` times (b), (c) and peak memory on synthetic workspaces of those
-sizes and checks that the time per action stays roughly constant.
+``--scaling 100,300,1000`` times (b), (c), (d), (e) and peak memory on synthetic workspaces
+of those sizes, with the targets of the largest one: from scratch <= 10 min, time per action
+constant within 1.3 x across sizes, no-op <= 0.5 s, (d) <= 1.5 x (e), memory < 2 GB. Where
+the time goes: the phases of the build (start-up and plan, pages, after the pages: disclosure
+control, index, audit) from the moment each line of its output arrives, and per page (kernel
+start, papermill, the cells, the first cell, nbconvert) from the build log.
 """
 
 from __future__ import annotations
@@ -54,9 +58,12 @@ BIN = ROOT / ".venv" / "bin" if (ROOT / ".venv" / "bin").is_dir() else Path(sys.
 EXAMPLE = ROOT / "data"
 SAMPLE_SECONDS = 0.05
 
-TARGET_FULL = 0.35  # (b) / (a)
-TARGET_NOOP = 1.0  # seconds
+TARGET_FULL = 0.05  # (b) / (a)
+TARGET_NOOP = 0.5  # seconds, start-up and imports included
 TARGET_CHANGE = 1.5  # (d) / (e)
+TARGET_SCRATCH = 600.0  # seconds for the largest size of --scaling (1,000 actions)
+TARGET_SPREAD = 1.3  # max / min of the time per action across --scaling sizes
+TARGET_MEMORY_MB = 2048.0
 
 
 # --------------------------------------------------------------------------- measuring
@@ -71,6 +78,7 @@ class Run:
     returncode: int
     stdout: str = field(repr=False, default="")
     stderr: str = field(repr=False, default="")
+    lines: list[tuple[float, str]] = field(repr=False, default_factory=list)  # (s, line)
 
     @property
     def ok(self) -> bool:
@@ -124,6 +132,7 @@ def environment() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("PYTHONIOENCODING", "utf-8")
+    env["PYTHONUNBUFFERED"] = "1"  # lines are timed as they arrive
     return env
 
 
@@ -143,10 +152,22 @@ def measure(cmd: list[str], *, cwd: Path, memory: bool = True) -> Run:
     sampler = TreeSampler(proc.pid) if memory else None
     if sampler:
         sampler.start()
-    out, err = proc.communicate()
+    lines: list[tuple[float, str]] = []
+    errors: list[str] = []
+
+    def drain_err() -> None:
+        errors.extend(proc.stderr)
+
+    reader = threading.Thread(target=drain_err, daemon=True)
+    reader.start()
+    for line in proc.stdout:  # each line timed as it arrives
+        lines.append((time.perf_counter() - start, line))
+    proc.wait()
+    reader.join()
     seconds = time.perf_counter() - start
     peak = sampler.stop() if sampler else 0
-    return Run(seconds, peak / 2**20, proc.returncode, out, err)
+    out = "".join(line for _, line in lines)
+    return Run(seconds, peak / 2**20, proc.returncode, out, "".join(errors), lines)
 
 
 def vccap(*args: Any, cwd: Path) -> Run:
@@ -162,6 +183,9 @@ class BuildRun:
     cached: int | None = None  # pages up to date
     internal: float | None = None  # seconds reported by the build itself
     page_seconds: list[float] = field(default_factory=list)  # per page, inside its worker
+    planned_at: float | None = None  # seconds from the start to the plan's line
+    pages_done_at: float | None = None  # seconds from the start to the last page's line
+    timings: dict[str, list[dict[str, float]]] = field(default_factory=dict)  # kind -> pages
 
     @property
     def seconds(self) -> float:
@@ -183,7 +207,31 @@ def parse_build(run: Run) -> BuildRun:
     result.page_seconds = [
         float(s.replace(",", ".")) for s in re.findall(r"\] [✓✗] \S+ \(([\d,.]+) s\)", text)
     ]
+    for at, line in run.lines:
+        if line.startswith(("Construction de ", "Les ")) and result.planned_at is None:
+            result.planned_at = at
+        if re.match(r"\s+\[\d+/\d+\] ", line):
+            result.pages_done_at = at
     return result
+
+
+def read_timings(workspace: Path, out: Path) -> dict[str, list[dict[str, float]]]:
+    """Per page kind, where each page's time went (the build log's « durées » lines)."""
+    from vccap.build.state import LOG_FILE, state_dir
+
+    log = state_dir(workspace, out) / LOG_FILE
+    found: dict[str, list[dict[str, float]]] = {}
+    if not log.exists():
+        return found
+    for line in log.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"(\w+)/\S+ : durées (.*)$", line)
+        if not match:
+            continue
+        items = re.findall(r"(\w+) ([\d,]+) s", match.group(2))
+        found.setdefault(match.group(1), []).append(
+            {k: float(v.replace(",", ".")) for k, v in items}
+        )
+    return found
 
 
 def build(workspace: Path, out: Path, *, jobs: int | None, force: bool, cwd: Path) -> BuildRun:
@@ -193,6 +241,7 @@ def build(workspace: Path, out: Path, *, jobs: int | None, force: bool, cwd: Pat
     if force:
         args.append("--force")
     result = parse_build(vccap(*args, cwd=cwd))
+    result.timings = read_timings(workspace, out)
     if not result.run.ok:
         tail = (result.run.stderr or result.run.stdout).strip().splitlines()[-15:]
         print(f"  ! vccap build a échoué (code {result.run.returncode}) :", file=sys.stderr)
@@ -499,7 +548,7 @@ def single(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         ["(b) vccap build --force (depuis zéro)", fr(b), ratio(b, a), pages(full),
          fr(peak(full), 0), f"≤ {fr(TARGET_FULL, 2)} × (a)", verdict(ok_b)],
         ["(c) vccap build, rien de changé", fr(c, 2), ratio(c, a), pages(noop),
-         fr(peak(noop), 0), f"≤ {fr(TARGET_NOOP, 0)} s", verdict(ok_c)],
+         fr(peak(noop), 0), f"≤ {fr(TARGET_NOOP, 1)} s", verdict(ok_c)],
         ["(d) vccap build, une action modifiée", fr(d), ratio(d, a), pages(change),
          fr(peak(change), 0), f"≤ {fr(TARGET_CHANGE, 1)} × (e)", verdict(ok_d)],
         [e_label, fr(e), ratio(e, a), "1", fr(peak(alone), 0), "référence de (d)", "—"],
@@ -564,6 +613,30 @@ def single(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     return results
 
 
+def phases(x: BuildRun) -> str:
+    """Start-up and plan / pages / after the pages (disclosure control, index, audit)."""
+    if x.planned_at is None:
+        return "—"
+    done = x.pages_done_at if x.pages_done_at is not None else x.planned_at
+    return (
+        f"démarrage et plan {fr(x.planned_at, 1)} s ; pages {fr(done - x.planned_at, 1)} s ; "
+        f"après les pages (contrôle statistique, accueil, audit) {fr(x.seconds - done, 1)} s"
+    )
+
+
+def page_breakdown(x: BuildRun) -> list[str]:
+    """One line per page kind: mean seconds per page of each part (from the build log)."""
+    lines = []
+    parts = ["noyau", "papermill", "cellules", "premiere_cellule", "nbconvert"]
+    names = {"premiere_cellule": "dont 1re cellule (imports, chargement)"}
+    for kind, pages in sorted(x.timings.items()):
+        means = {p: statistics.mean(t.get(p, 0.0) for t in pages) for p in parts}
+        started = sum(1 for t in pages if t.get("noyau"))
+        text = " ; ".join(f"{names.get(p, p)} {fr(means[p], 2)} s" for p in parts)
+        lines.append(f"    {kind} ({len(pages)} pages, {started} démarrages de noyau) : {text}")
+    return lines
+
+
 def scaling(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     from synthetic import make_workspace
 
@@ -573,19 +646,29 @@ def scaling(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     print(
         f"Passage à l'échelle de « vccap build » : {', '.join(map(str, sizes))} actions "
         f"(processus : {args.jobs or 'nombre de cœurs'} ; {os.cpu_count()} cœurs ; "
-        f"graine {args.seed})"
+        f"graine {args.seed} ; charge au départ {load()})"
     )
     points = []
+    details: list[list[str]] = []
     for n in sizes:
         ws = make_workspace(tmp / f"n{n}" / "data", n, seed=args.seed)
         validate(ws, work)
-        scratch, noops = [], []
+        changed_action, changed_file = pick_change(ws)
+        scratch, noops, changes, alone = [], [], [], []
         for r in range(args.repeat):
-            print(f"  {n} actions : construction complète {r + 1}/{args.repeat}…")
             out = tmp / f"n{n}" / f"site-{r}"
+            print(f"  {n} actions : construction complète {r + 1}/{args.repeat}…", flush=True)
             scratch.append(build(ws, out, jobs=args.jobs, force=True, cwd=work))
             noops.append(build(ws, out, jobs=args.jobs, force=False, cwd=work))
+            if not args.skip_change:
+                touch_content(changed_file)
+                changes.append(build(ws, out, jobs=args.jobs, force=False, cwd=work))
+                one = single_page(ws, changed_action, tmp / f"n{n}" / f"seule-{r}", work)
+                if one is not None:
+                    alone.append(one)
         b = median([x.seconds for x in scratch])
+        d = median([x.seconds for x in changes])
+        e = median([x.seconds for x in alone])
         points.append(
             {
                 "actions": n,
@@ -593,27 +676,44 @@ def scaling(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                 "seconds": b,
                 "per_action": b / n,
                 "noop": median([x.seconds for x in noops]),
-                "peak_mb": max(x.run.peak_mb for x in scratch),
-                "ok": all(x.run.ok for x in scratch + noops),
+                "change": d,
+                "change_pages": changes[-1].built if changes else None,
+                "alone": e,
+                "peak_mb": max(x.run.peak_mb for x in scratch + noops + changes),
+                "ok": all(x.run.ok for x in scratch + noops + changes + alone),
+                "load": load(),
+                "phases": {
+                    "plan": scratch[-1].planned_at,
+                    "pages_done": scratch[-1].pages_done_at,
+                    "total": scratch[-1].seconds,
+                },
+                "timings": scratch[-1].timings,
             }
         )
+        details.append(
+            [f"  {n} actions, depuis zéro : {phases(scratch[-1])}", *page_breakdown(scratch[-1])]
+            + (
+                [f"  {n} actions, une action modifiée ({changed_action}) : {phases(changes[-1])}"]
+                if changes
+                else []
+            )  # fmt: skip
+        )
+        print(f"    fait ({fr(b, 0)} s depuis zéro ; charge {points[-1]['load']})", flush=True)
     rows = [
         [str(p["actions"]), str(p["pages"] if p["pages"] is not None else "?"), fr(p["seconds"]),
-         fr(p["per_action"], 2), fr(p["seconds"] / p["pages"], 2) if p["pages"] else "—",
-         fr(p["noop"], 2), fr(p["peak_mb"], 0), "OK" if p["ok"] else "ÉCHEC"]
+         fr(p["per_action"], 2), fr(p["noop"], 2), fr(p["change"]),
+         str(p["change_pages"] if p["change_pages"] is not None else "—"), fr(p["alone"]),
+         ratio(p["change"], p["alone"]), fr(p["peak_mb"], 0), "OK" if p["ok"] else "ÉCHEC",
+         p["load"]]
         for p in points
     ]  # fmt: skip
-    headers = ["Actions", "Pages", "Depuis zéro (s)", "s / action", "s / page"]
-    headers += ["Sans changement (s)", "Mémoire max (Mo)", "Commandes"]
+    headers = ["Actions", "Pages", "Depuis zéro (s)", "s / action", "Sans changement (s)"]
+    headers += ["Une modif. (s)", "Pages refaites", "Sa page seule (s)", "Rapport"]
+    headers += ["Mémoire max (Mo)", "Commandes", "Charge (1, 5, 15 min)"]
     print()
     print(table(headers, rows))
     per = [p["per_action"] for p in points]
     spread = max(per) / min(per) if per and min(per) > 0 else None
-    print()
-    print(
-        f"Temps par action : de {fr(min(per), 2)} à {fr(max(per), 2)} s ; "
-        f"rapport max / min = {fr(spread, 2)} (1,00 = parfaitement linéaire)"
-    )
     fit = None
     if len(points) >= 2:
         xs = [p["actions"] for p in points]
@@ -626,9 +726,45 @@ def scaling(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             f"Ajustement linéaire : {fr(fit['intercept'], 1)} s fixes + "
             f"{fr(fit['slope'], 2)} s par action supplémentaire"
         )
-    linear = spread is not None and spread <= 1.5
-    print(f"Linéarité (rapport ≤ 1,5) : {verdict(linear)}")
-    return {"scaling": points, "spread": spread, "fit": fit, "linear": linear}
+    print()
+    print("Où passe le temps")
+    for lines in details:
+        print("\n".join(lines))
+    big = points[-1]
+    n = big["actions"]
+    targets = [
+        (f"{n} actions depuis zéro ≤ {fr(TARGET_SCRATCH / 60, 0)} min",
+         fr(big["seconds"], 0) + " s", big["seconds"] <= TARGET_SCRATCH),
+        (f"temps par action constant à {fr(TARGET_SPREAD, 1)} × près", f"{fr(spread, 2)} ×",
+         None if spread is None or len(points) < 2 else spread <= TARGET_SPREAD),
+        (f"sans changement à {n} actions ≤ {fr(TARGET_NOOP, 1)} s", fr(big["noop"], 2) + " s",
+         big["noop"] <= TARGET_NOOP),
+        (f"une action modifiée à {n} actions ≤ {fr(TARGET_CHANGE, 1)} × sa page seule",
+         ratio(big["change"], big["alone"]),
+         None if not big["change"] or not big["alone"]
+         else big["change"] <= TARGET_CHANGE * big["alone"]),
+        (f"mémoire max < {fr(TARGET_MEMORY_MB, 0)} Mo",
+         fr(max(p["peak_mb"] for p in points), 0) + " Mo",
+         max(p["peak_mb"] for p in points) < TARGET_MEMORY_MB),
+    ]  # fmt: skip
+    print()
+    print(table(["Cible", "Mesure", "Verdict"], [[t, m, verdict(v)] for t, m, v in targets]))
+    if n < 1000:
+        print(f"(les cibles portent sur 1 000 actions ; la plus grande taille mesurée ici : {n})")
+    return {
+        "scaling": points,
+        "spread": spread,
+        "fit": fit,
+        "targets": [{"cible": t, "mesure": m, "ok": v} for t, m, v in targets],
+    }
+
+
+def load() -> str:
+    """The machine's load averages (1, 5, 15 min), as uptime prints them."""
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg()).replace(".", ",")
+    except OSError:
+        return "?"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -657,6 +793,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=1, metavar="K", help="répétitions (médiane)")
     parser.add_argument(
         "--scaling", metavar="N1,N2,...", help="passage à l'échelle sur des espaces synthétiques"
+    )
+    parser.add_argument(
+        "--skip-change",
+        action="store_true",
+        help="avec --scaling : ne pas mesurer une action modifiée ni sa page seule",
     )
     parser.add_argument("--seed", type=int, default=2024, help="graine des espaces synthétiques")
     parser.add_argument("--json", type=Path, metavar="FICHIER", help="écrire les mesures en JSON")

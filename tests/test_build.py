@@ -101,6 +101,18 @@ def test_reader_pages_speak_plain_french(example_site):
     assert "concernent la Métropole de Lyon : 7 qui s'y sont tenues" in lyon
 
 
+def test_the_log_says_where_each_page_time_went(example_site):
+    log = (state_dir(EXAMPLE, example_site) / "journal.txt").read_text(encoding="utf-8")
+    lines = [line for line in log.splitlines() if " : durées " in line]
+    pages = {line.split(" : ")[0] for line in lines}
+    assert f"actions/{SALON_2016}" in pages and any(p.startswith("territoires/") for p in pages)
+    for line in lines:
+        for part in ("noyau", "papermill", "cellules", "premiere_cellule", "nbconvert"):
+            assert re.search(rf"{part} \d+,\d{{3}} s", line), line
+    started = [line for line in lines if not re.search(r"noyau 0,000 s", line)]
+    assert 1 <= len(started) <= 2  # one warm kernel per worker, started once
+
+
 def test_pages_have_no_code_one_plotly_and_work_offline(example_site):
     copies = list(example_site.rglob("plotly*.js"))
     assert [p.relative_to(example_site).as_posix() for p in copies] == ["assets/plotly.min.js"]

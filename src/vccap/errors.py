@@ -340,3 +340,23 @@ class QuartoFailed(VccapError):
 
     def __post_init__(self) -> None:
         super().__init__(self.project, self.returncode)
+
+
+@dataclass(eq=False)
+class ClusterError(VccapError):
+    """``vccap build --dask ADDRESS``: the cluster cannot build this workspace's pages.
+
+    ``reason``: ``"absent"`` (the distributed package is not installed), ``"injoignable"``
+    (no scheduler answers at ``address``; ``detail``: what the connection said),
+    ``"sans_travailleur"`` (the scheduler has no worker), ``"espace_invisible"`` (no worker
+    sees the workspace at ``path``), ``"autre_version"`` (``workers`` run another vccap).
+    """
+
+    address: str
+    reason: str
+    workers: list[str] = field(default_factory=list)
+    path: Path | None = None
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        super().__init__(self.address, self.reason)

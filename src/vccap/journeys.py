@@ -76,6 +76,7 @@ of 2, a masked value is necessarily 1: use 3 or more for publication (the defaul
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 
 import numpy as np
@@ -177,8 +178,16 @@ def events(ws: Workspace, *, statuses: Sequence[str] = DEFAULT_STATUSES) -> pd.D
     """Every step of every linked project holder (columns :data:`EVENT_COLUMNS`).
 
     See the module docstring for the sources and the one-first-contact rule. Sorted by
-    date, then action order, then source, then pseudonym.
+    date, then action order, then source, then pseudonym. Computed once per process for the
+    same workspace content; each call gets its own copy.
     """
+    ev = ws.derived("events", (tuple(statuses),), lambda: _events(ws, statuses))
+    out = ev.copy()
+    out.attrs = copy.deepcopy(ev.attrs)
+    return out
+
+
+def _events(ws: Workspace, statuses: Sequence[str]) -> pd.DataFrame:
     readable, skipped = readable_tables(ws, statuses)
     frames = []
     for order, action, tables in readable:
@@ -245,6 +254,17 @@ def events(ws: Workspace, *, statuses: Sequence[str] = DEFAULT_STATUSES) -> pd.D
 
 def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
     return pd.array((later - earlier).dt.days, dtype="Int64")
+
+
+def workspace_journeys(
+    ws: Workspace, *, statuses: Sequence[str] = DEFAULT_STATUSES
+) -> pd.DataFrame:
+    """``journeys(events(ws))``, computed once per process for the same workspace content;
+    each call gets its own copy."""
+    j = ws.derived("journeys", (tuple(statuses),), lambda: journeys(events(ws, statuses=statuses)))
+    out = j.copy()
+    out.attrs = copy.deepcopy(j.attrs)
+    return out
 
 
 def journeys(events: pd.DataFrame) -> pd.DataFrame:

@@ -8,6 +8,7 @@ others. Tables are not read here (see :meth:`Workspace.tables`).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from vccap.model import (
     Territoire,
 )
 from vccap.paths import EXPECTED_INSIDE, inside
-from vccap.workspace import Workspace
+from vccap.workspace import Workspace, fresh_action
 from vccap.yamlio import Lines, read_yaml
 
 
@@ -292,16 +293,78 @@ def _load_types(ws: Workspace) -> None:
         ws.types[key] = new
 
 
+def _files_key(folder: Path, recursive: bool) -> tuple:
+    """What a folder's files are, as their stats tell (name, link target, size, mtime)."""
+    items = []
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        if not recursive:
+            dirs.clear()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            try:
+                st = os.stat(path)
+                link = os.readlink(path) if os.path.islink(path) else ""
+            except OSError:
+                items.append((path, None))
+                continue
+            items.append((path, link, st.st_size, st.st_mtime_ns))
+        items.append((root, tuple(dirs)))
+    return tuple(items)
+
+
+class ActionMemo:
+    """Actions loaded in this process, by the stats of their folder's files and of the
+    workspace's own files (démarche, references, types, column titles): a warm kernel
+    building many pages parses each ``action.yml`` once. An entry keeps the action and the
+    problems its loading recorded, replayed on the next load; a changed file is a new key.
+    """
+
+    def __init__(self, size: int = 20000) -> None:
+        self.size = size
+        self.entries: dict[tuple, tuple[Any, tuple[list, list, list]]] = {}
+
+    def load(self, ws: Workspace, action_dir: Path, context: tuple):
+        key = (context, _files_key(action_dir, recursive=True))
+        hit = self.entries.get(key)
+        if hit is None:
+            marks = (len(ws.problems), len(ws.warnings), len(ws.ignored))
+            action = load_action(ws, action_dir)
+            added = (
+                ws.problems[marks[0] :],
+                ws.warnings[marks[1] :],
+                ws.ignored[marks[2] :],
+            )
+            hit = (action and fresh_action(action), tuple(list(a) for a in added))
+            self.entries[key] = hit
+            while len(self.entries) > self.size:
+                self.entries.pop(next(iter(self.entries)))
+            return action
+        action, (problems, warnings, ignored) = hit
+        ws.problems.extend(problems)
+        ws.warnings.extend(warnings)
+        ws.ignored.extend(ignored)
+        return action and fresh_action(action)
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+#: The process's memo of loaded actions.
+ACTIONS = ActionMemo()
+
+
 def _load_actions(ws: Workspace) -> None:
     folder = ws.root / "actions"
     if not folder.is_dir():
         return
+    context = (str(ws.root), _files_key(ws.root, recursive=False))
     for action_dir in sorted(
         p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
     ):
         if _outside(ws, action_dir, action_dir.name):
             continue
-        action = load_action(ws, action_dir)
+        action = ACTIONS.load(ws, action_dir, context)
         if action is None:
             continue
         if action.id in ws.actions:

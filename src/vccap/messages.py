@@ -10,6 +10,7 @@ from vccap.errors import (
     AuditFailed,
     BuildFailed,
     ChromiumNotFound,
+    ClusterError,
     DisclosureFailed,
     DocumentFailed,
     FederationAuditFailed,
@@ -312,6 +313,8 @@ def format_error(exc: VccapError) -> str:
             f"{detail} ; la page HTML est construite, le document sera refait à la prochaine "
             "construction."
         )
+    if isinstance(exc, ClusterError):
+        return cluster_error(exc)
     if isinstance(exc, QuartoFailed):
         tail = f"\n{exc.output}" if exc.output else ""
         return f"« quarto render » a échoué (code {exc.returncode}) dans {exc.project}.{tail}"
@@ -332,3 +335,33 @@ def chromium_missing(exc: ChromiumNotFound) -> str:
         "avec --chromium CHEMIN (chemin du programme). Les formats html et docx n'en ont pas "
         "besoin."
     )
+
+
+def cluster_error(exc: ClusterError) -> str:
+    """Why the Dask cluster cannot build the pages (French); nothing was built."""
+    where = f"Grappe Dask {exc.address} : "
+    workers = ", ".join(exc.workers)
+    if exc.reason == "absent":
+        return (
+            where + "le paquet « distributed » n'est pas installé "
+            "(pip install 'dask[distributed]')."
+        )
+    if exc.reason == "injoignable":
+        detail = f" ({exc.detail})" if exc.detail else ""
+        return (
+            where + f"aucun ordonnanceur ne répond{detail}. Démarrez-le avec « dask scheduler » "
+            "et vérifiez l'adresse (tcp://machine:8786)."
+        )
+    if exc.reason == "sans_travailleur":
+        return where + "aucun travailleur. Démarrez-en avec « dask worker ADRESSE »."
+    if exc.reason == "espace_invisible":
+        return (
+            where + f"aucun travailleur ne voit l'espace de travail {exc.path} ({workers}). "
+            "Les travailleurs doivent voir l'espace au même chemin (dossier partagé)."
+        )
+    if exc.reason == "autre_version":
+        return (
+            where + f"ces travailleurs n'ont pas la même version de vccap : {workers}. "
+            "Installez la même version partout, puis redémarrez les travailleurs."
+        )
+    return where + exc.reason

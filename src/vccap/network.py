@@ -40,6 +40,7 @@ What pages show of it (readable measures, territories and actions): :mod:`vccap.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Iterable, Sequence
 
@@ -128,8 +129,16 @@ PEOPLE_TABLES = frozenset({"participants", "contacts", "suivi"})
 def action_participants(ws: Workspace, action: Action) -> tuple[list[str], bool]:
     """Node keys of an action's participants (sorted) and whether its tables were read.
 
-    See the module docstring for what counts as participation.
+    See the module docstring for what counts as participation. Computed once per process
+    for the same workspace content (:meth:`~vccap.workspace.Workspace.derived`).
     """
+    keys, read = ws.derived(
+        "participants", (action.id, repr(action)), lambda: _action_participants(ws, action)
+    )
+    return list(keys), read
+
+
+def _action_participants(ws: Workspace, action: Action) -> tuple[list[str], bool]:
     keys = {node_key(TERRITOIRE, t) for t in action.territoires if t in ws.territoires}
     keys |= {node_key(STRUCTURE, s) for s in action.partenaires if s in ws.structures}
     tables_read = True
@@ -174,8 +183,18 @@ def build_network(
     """The cumulative cooperation network of the actions up to ``up_to_year`` (included).
 
     Graph attributes: ``actions`` (ids counted, date order), ``actions_sans_tables`` (ids
-    whose tables could not be read), ``up_to_year``.
+    whose tables could not be read), ``up_to_year``. Built once per process for the same
+    workspace content; each call gets its own copy.
     """
+    graph = ws.derived(
+        "network",
+        (up_to_year, tuple(statuses)),
+        lambda: _build_network(ws, up_to_year=up_to_year, statuses=statuses),
+    )
+    return copy.deepcopy(graph)  # exact: adjacency order and shared edge data kept
+
+
+def _build_network(ws: Workspace, *, up_to_year: int | None, statuses: Sequence[str]) -> nx.Graph:
     nodes: dict[str, dict] = {}
     edges: dict[tuple[str, str], dict] = {}
     counted: list[str] = []
@@ -253,7 +272,13 @@ def yearly_summaries(ws: Workspace, *, statuses: Sequence[str] = DEFAULT_STATUSE
     Columns: ``annee``, ``actions`` (actions counted that year), then :data:`SUMMARY_COLUMNS`.
     Years run from the first year with a counted action to the last year of the workspace
     (``ws.annees``), so a year without action shows a stable network and no new tie.
+    Computed once per process for the same workspace content; each call gets its own copy.
     """
+    table = ws.derived("yearly", (tuple(statuses),), lambda: _yearly(ws, statuses))
+    return table.copy()
+
+
+def _yearly(ws: Workspace, statuses: Sequence[str]) -> pd.DataFrame:
     years_with_actions = sorted(
         {a.annee for a in counted_actions(ws, None, statuses) if a.annee is not None}
     )
@@ -263,7 +288,7 @@ def yearly_summaries(ws: Workspace, *, statuses: Sequence[str] = DEFAULT_STATUSE
     rows = []
     previous: nx.Graph | None = None
     for year in range(years_with_actions[0], last + 1):
-        graph = build_network(ws, up_to_year=year, statuses=statuses)
+        graph = _build_network(ws, up_to_year=year, statuses=statuses)  # not changed here
         n_actions = len(graph.graph["actions"]) - (
             len(previous.graph["actions"]) if previous is not None else 0
         )

@@ -16,8 +16,7 @@ from __future__ import annotations
 import shutil
 from importlib import resources
 from pathlib import Path
-
-import nbformat
+from typing import Any
 
 from vccap.errors import TemplateNotFound
 from vccap.paths import inside
@@ -87,8 +86,10 @@ def fragment_loader(workspace: Path | None):
     )
 
 
-def clean_notebook(path: Path) -> nbformat.NotebookNode:
+def clean_notebook(path: Path) -> Any:
     """A template as a person should receive it: no outputs, no execution counts."""
+    import nbformat  # here: its import (jsonschema) costs seconds a no-op build never needs
+
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -113,6 +114,8 @@ def copy_kit_notebooks(folder: Path, *, overwrite: bool = False) -> tuple[list[P
         if target.exists() and not overwrite:
             kept.append(target)
             continue
+        import nbformat
+
         target.write_text(nbformat.writes(clean_notebook(path)) + "\n", encoding="utf-8")
         written.append(target)
     return written, kept

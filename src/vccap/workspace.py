@@ -55,14 +55,49 @@ def scrub_action(action: Action, finder: privacy.Finder) -> Action:
     )
 
 
+def fresh_action(action: Action) -> Action:
+    """A copy of ``action`` that shares no list or dict with it (its objectives and budget
+    lines are frozen): what a process memo hands out."""
+    return dataclasses.replace(
+        action,
+        territoires=list(action.territoires),
+        partenaires=list(action.partenaires),
+        objectifs=list(action.objectifs),
+        budget=list(action.budget),
+        files=dict(action.files),
+        echelles=dict(action.echelles),
+    )
+
+
+class CopyingTables(dict):
+    """An action's tables, shared by a process memo: each frame is copied when read, so
+    that a page changing its copy never changes another page's."""
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        return super().__getitem__(key).copy()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def values(self):  # type: ignore[override]
+        return [self[k] for k in self]
+
+    def items(self):  # type: ignore[override]
+        return [(k, self[k]) for k in self]
+
+    def __iter__(self):
+        return iter(list(super().keys()))
+
+
 # --------------------------------------------------------------------------- the workspace
 
 
 class _ReadTable:
     """One raw table read in this process, with its personal values (computed once)."""
 
-    def __init__(self, raw: Any) -> None:
+    def __init__(self, raw: Any, key: tuple = ()) -> None:
         self.raw = raw
+        self.key = key  # its TableCache key: what it was read from, by stats and references
         self._personal: privacy.PersonalValues | None = None
 
     @property
@@ -93,7 +128,7 @@ class TableCache:
         key = (str(path), stat.st_size, stat.st_mtime_ns, kind, digest)
         entry = self.entries.get(key)
         if entry is None:
-            entry = _ReadTable(read_table(path, kind, references=references, **options))
+            entry = _ReadTable(read_table(path, kind, references=references, **options), key)
             self.entries[key] = entry
             while len(self.entries) > self.size:
                 self.entries.pop(next(iter(self.entries)))
@@ -105,6 +140,35 @@ class TableCache:
 
 #: The process's table cache.
 TABLES = TableCache()
+
+
+class DerivedMemo:
+    """What a warm kernel derives from the raw tables for every page, computed once per
+    process: the workspace's scrubber, the scrubbed actions, the pseudonymised tables.
+
+    Keys are content keys: the :class:`TableCache` keys of the tables read (path, size,
+    modification time, references), the key's hash, the threshold, the structures, the
+    action as loaded. A changed file or key is a new entry; a page never sees another
+    input's values. Entries are bounded (oldest first out); frames are handed out as copies.
+    """
+
+    def __init__(self, size: int = 20000) -> None:
+        self.size = size
+        self.entries: dict[tuple, Any] = {}
+
+    def get(self, key: tuple, compute) -> Any:
+        if key not in self.entries:
+            self.entries[key] = compute()
+            while len(self.entries) > self.size:
+                self.entries.pop(next(iter(self.entries)))
+        return self.entries[key]
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+#: The process's memo of derived values.
+DERIVED = DerivedMemo()
 
 
 class Workspace:
@@ -279,9 +343,50 @@ class Workspace:
     @cached_property
     def scrubber(self) -> privacy.Finder:
         """What finds the personal values of the raw lists in free text (see
-        :mod:`vccap.personal`): used to scrub every free text that reaches a page."""
-        hashed = privacy.HashedValues.of(self.personal_values, self.key)
-        return privacy.Finder(hashed, self.seuil, self.place_words)
+        :mod:`vccap.personal`): used to scrub every free text that reaches a page.
+        Computed once per process for the same tables, key and threshold (:data:`DERIVED`)."""
+
+        def compute() -> privacy.Finder:
+            hashed = privacy.HashedValues.of(self.personal_values, self.key)
+            return privacy.Finder(hashed, self.seuil, self.place_words)
+
+        return DERIVED.get(self._scrubber_key, compute)
+
+    @cached_property
+    def _scrubber_key(self) -> str:
+        """Digest of what the scrubber and the tables depend on: the tables read (by their
+        cache keys), the key, the threshold, the workspace's own names."""
+        tables = [
+            entry.key
+            for action_id, action in self.actions.items()
+            if action.folder is not None
+            for _kind, entry in sorted(self._read_tables(action_id).items())
+        ]
+        key = hashlib.sha256(self.key).hexdigest()
+        parts = (key, self.seuil, sorted(self.place_words), tables)
+        return "scrubber:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+    @cached_property
+    def content_digest(self) -> str:
+        """Digest of everything a page can read of this workspace: the tables (through
+        :attr:`_scrubber_key`), the actions as loaded (and scrubbed), the references, the
+        types, the threshold and the problems. Keys the values computed across actions
+        (network, journeys) once per process (:meth:`derived`)."""
+        parts = (
+            self._scrubber_key,
+            self.seuil,
+            list(self.actions.values()),
+            list(self.territoires.values()),
+            list(self.structures.values()),
+            list(self.types.values()),
+            [(p.action, p.code, p.is_error) for p in self.problems],
+        )
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+    def derived(self, name: str, args: tuple, compute) -> Any:
+        """``compute()``, once per process for this workspace's content and ``args``
+        (``name`` says what it is). The value is shared: callers copy what they change."""
+        return DERIVED.get((name, self.content_digest, args), compute)
 
     @cached_property
     def place_words(self) -> frozenset[str]:
@@ -307,14 +412,21 @@ class Workspace:
         the site index is written."""
         if self._texts_scrubbed:
             return
+        own = finder is None
         finder = finder or self.scrubber
         for action_id, action in list(self.actions.items()):
-            self.actions[action_id] = scrub_action(action, finder)
+            if own:  # the same action scrubbed by the same scrubber: once per process
+                key = ("action", self._scrubber_key, repr(action))
+                scrubbed = DERIVED.get(key, lambda a=action: scrub_action(a, finder))
+                self.actions[action_id] = fresh_action(scrubbed)
+            else:
+                self.actions[action_id] = scrub_action(action, finder)
         demarche = self.demarche
         demarche.description = privacy.scrub(demarche.description, finder)
         demarche.source = privacy.scrub(demarche.source, finder)
         demarche.principes = {k: privacy.scrub(v, finder) for k, v in demarche.principes.items()}
         self._texts_scrubbed = True
+        self.__dict__.pop("content_digest", None)
 
     @cached_property
     def key(self) -> bytes:
@@ -330,13 +442,21 @@ class Workspace:
         """
         if action_id in self._tables:
             return self._tables[action_id]
-        raws = self.raw_tables(action_id)
+        read = self._read_tables(action_id)
         problems = self.problems_of(action_id) + self.general_problems()
         if problems:
             raise InvalidWorkspace(self.root, problems)
+        structures = tuple((s.id, s.milieu, s.categorie) for s in self.structures.values())
+        key = ("tables", self._scrubber_key, structures, tuple(e.key for e in read.values()))
+        made = DERIVED.get(key, lambda: self._make_tables(read))
+        out = CopyingTables(made)
+        self._tables[action_id] = out
+        return out
+
+    def _make_tables(self, read: dict[str, _ReadTable]) -> dict[str, pd.DataFrame]:
         out: dict[str, pd.DataFrame] = {}
-        for kind, raw in raws.items():
-            df = privacy.pseudonymise(raw.df, self.key)
+        for kind, entry in read.items():
+            df = privacy.pseudonymise(entry.raw.df, self.key)
             df = df.drop(columns=[c for c in df.columns if c == "_ligne"])
             for column in FREE_TEXT_COLUMNS:
                 if column in df.columns:
@@ -344,7 +464,6 @@ class Workspace:
             if "structure" in df.columns:
                 df = self._enrich_structures(df)
             out[kind] = df
-        self._tables[action_id] = out
         return out
 
     def _enrich_structures(self, df: pd.DataFrame) -> pd.DataFrame:

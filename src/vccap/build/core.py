@@ -115,6 +115,7 @@ def build(
     new_key: bool = False,
     formats: str | tuple[str, ...] | None = None,
     chromium: str | None = None,
+    dask: str | None = None,
 ) -> BuildReport:
     """Build the site of ``workspace`` into ``out``.
 
@@ -126,12 +127,16 @@ def build(
     key when the workspace's has disappeared. ``formats``: ``"html"`` (default), plus
     ``"docx"`` and/or ``"pdf"`` (``"html,docx"`` or a tuple): documents written beside each
     action report, method sheet and yearly review, rebuilt when their page is; ``chromium``:
-    the program that prints the PDF files (default: looked for on PATH).
+    the program that prints the PDF files (default: looked for on PATH). ``dask``: the
+    address of a Dask scheduler (``tcp://host:8786``) whose workers run the page jobs
+    (:mod:`~vccap.build.cluster`: they must see the workspace at the same path); the site is
+    the same as a local build's.
 
     Raises :class:`InvalidWorkspace` when the workspace itself (démarche, territories,
     structures) is invalid, :class:`SecretKeyError` when its key disappeared since the last
     build, :class:`BuildFailed` when some pages failed (the others are published) and
-    :class:`AuditFailed` when personal data is found (nothing is published).
+    :class:`AuditFailed` when personal data is found (nothing is published),
+    :class:`ClusterError` when the Dask cluster cannot build the pages (nothing is built).
     """
     started = time.perf_counter()
     wanted = parse_formats(formats)
@@ -139,7 +144,7 @@ def build(
         from vccap.formats.pdf import find_chromium
 
         chromium = find_chromium(chromium)
-    output = Output(formats=wanted, chromium=chromium)
+    output = Output(formats=wanted, chromium=chromium, dask=dask)
     ws = load_workspace(workspace)
     if ws.general_problems():
         raise InvalidWorkspace(ws.root, ws.general_problems())
@@ -182,6 +187,11 @@ def build(
         failures += report.documents_failed
         raise BuildFailed(failures, built=len(report.built) + len(report.cached), log=log.path)
     return report
+
+
+def timings_text(timings: dict[str, float]) -> str:
+    """``noyau 0,00 s ; papermill 1,20 s ; …`` for the build log (parsed by the benchmark)."""
+    return " ; ".join(f"{k} {v:.3f} s".replace(".", ",") for k, v in timings.items())
 
 
 def _failed_notebook(folder: Path, notebooks: str | Path | None, job_id: str) -> Path | None:
@@ -269,6 +279,7 @@ def _build_in(
             "total": len(planned),
             "todo": len(todo) - len(documents_only),
             "documents": len(documents_only),
+            "dask": output.dask,
         },
     )
 
@@ -286,6 +297,8 @@ def _build_in(
         if not result.executed and result.summary is None:
             result.summary = state.summaries.get(job.id)
         report.results.append(result)
+        if result.timings:
+            log.write(f"{job.id} : durées " + timings_text(result.timings))
         if result.ok:
             state.jobs[job.id] = job.digest
             state.summaries[job.id] = result.summary
@@ -324,22 +337,11 @@ def _build_in(
         report.results[:] = [r for r in report.results if r.job_id not in ids]
         todo, done = again, 0
         wanted = max(1, min(jobs or default_jobs(), len(again)))
-        run_jobs(
-            again, stage, ws.demarche.nom, wanted, on_result, notebooks_dir, keep, output=output
-        )
+        _run(ws, again, stage, wanted, on_result, notebooks_dir, keep, output, frozenset())
 
     if todo:
-        run_jobs(
-            todo,
-            stage,
-            ws.demarche.nom,
-            workers,
-            on_result,
-            notebooks_dir,
-            keep,
-            output=output,
-            documents_only=frozenset(documents_only),
-        )
+        _run(ws, todo, stage, workers, on_result, notebooks_dir, keep, output,
+             frozenset(documents_only))  # fmt: skip
     state.disclosure = control(
         ws,
         state.summaries,
@@ -376,6 +378,28 @@ def _build_in(
             raise OpenDataMismatch(findings)
         report.audited = audit_site(stage, finder, state, name=out.name)
     return report
+
+
+def _run(
+    ws,
+    todo: list[Job],
+    stage: Path,
+    workers: int,
+    on_result: Callable[[Job, JobResult], None],
+    notebooks: Path,
+    keep: bool,
+    output: Output,
+    documents_only: frozenset[str],
+) -> None:
+    """Run the jobs in local worker processes, or on the Dask cluster ``output.dask``."""
+    if output.dask:
+        from vccap.build.cluster import run_jobs_dask
+
+        run_jobs_dask(output.dask, ws.root, todo, stage, ws.demarche.nom, on_result, notebooks,
+                      keep, output=output, documents_only=documents_only)  # fmt: skip
+        return
+    run_jobs(todo, stage, ws.demarche.nom, workers, on_result, notebooks, keep, output=output,
+             documents_only=documents_only)  # fmt: skip
 
 
 class BuildLog:

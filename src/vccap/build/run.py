@@ -41,14 +41,18 @@ class JobResult:
     documents: tuple[str, ...] = ()  # document formats written (docx, pdf)
     documents_failed: dict[str, str] | None = None  # format -> what the converter said
     executed: bool = True  # False: the page was up to date, only its documents were written
+    #: where the job's time went, in seconds (see :func:`job_timings`); None when not run
+    timings: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
 class Output:
-    """What a build writes besides the pages: document formats, the Chromium for PDF."""
+    """What a build writes besides the pages (document formats, the Chromium for PDF) and
+    where its jobs run (local processes, or a Dask cluster)."""
 
     formats: tuple[str, ...] = ("html",)
     chromium: str | None = None
+    dask: str | None = None  # address of the Dask scheduler running the jobs, if any
 
 
 RENDERER: Any = None
@@ -175,6 +179,9 @@ def run_job(
     start = time.perf_counter()
     out_dir = Path(out)
     notebook = Path(notebooks) / job.notebook
+    from vccap import kernels
+
+    kernels.STARTS.clear()
     try:
         nb = execute_job(job, notebook, warm=warm)
     except JobFailed as exc:
@@ -186,6 +193,7 @@ def run_job(
             error_name=exc.error_name,
             error_value=exc.error_value,
         )
+    executed = time.perf_counter()
     try:
         html = renderer(site_title).render_notebook(
             nb, title=job.title, root=job.root, breadcrumb=job.breadcrumb, fictitious=job.fictitious
@@ -199,13 +207,37 @@ def run_job(
             error_name=type(exc).__name__,
             error_value=short(str(exc)),
         )
+    timings = job_timings(nb, sum(kernels.STARTS), executed - start, time.perf_counter() - executed)
     if keep:
         without_machine_paths(notebook, job)
     else:
         notebook.unlink(missing_ok=True)
-    return write_job_documents(
+    result = write_job_documents(
         job, out, site_title, output or Output(), start, summary=extract_summary(nb)
     )
+    result.timings = timings
+    return result
+
+
+def job_timings(nb, kernel: float, papermill: float, render: float) -> dict[str, float]:
+    """Where a job's time went (seconds): ``noyau`` (starting the warm kernel, first job of a
+    worker only), ``papermill`` (executing the notebook, kernel start excluded), ``cellules``
+    (the cells themselves, as papermill timed them), ``premiere_cellule`` (imports and
+    loading the page), ``nbconvert`` (rendering the page)."""
+    durations = [
+        float((cell.get("metadata", {}).get("papermill", {}) or {}).get("duration") or 0.0)
+        for cell in nb.cells
+        if cell.get("cell_type") == "code"
+        and "parameters" not in cell.get("metadata", {}).get("tags", [])
+        and "injected-parameters" not in cell.get("metadata", {}).get("tags", [])
+    ]
+    return {
+        "noyau": kernel,
+        "papermill": max(0.0, papermill - kernel),
+        "cellules": sum(durations),
+        "premiere_cellule": durations[0] if durations else 0.0,
+        "nbconvert": render,
+    }
 
 
 def short(text: str | None, limit: int = 300) -> str:

@@ -31,10 +31,12 @@ def build_reporter(jobs: int) -> Callable[[str, dict], None]:
             if todo == 0:
                 out(f"Les {plural(total, 'page')} sont à jour : rien à reconstruire.")
             else:
-                out(
-                    f"Construction de {plural(todo, 'page')} sur {total} "
-                    f"({plural(min(jobs, todo), 'processus', 'processus')} en parallèle)…"
+                where = (
+                    f"sur la grappe Dask {data['dask']}"
+                    if data.get("dask")
+                    else f"{plural(min(jobs, todo), 'processus', 'processus')} en parallèle"
                 )
+                out(f"Construction de {plural(todo, 'page')} sur {total} ({where})…")
             if data.get("documents"):
                 out(f"Documents à écrire pour {plural(data['documents'], 'page')} à jour.")
         elif event == "masques":

@@ -27,6 +27,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         new_key=args.nouvelle_cle,
         formats=args.formats,
         chromium=args.chromium,
+        dask=args.dask,
     )
     seconds = f"{report.seconds:.1f}".replace(".", ",")
     out(
@@ -68,6 +69,14 @@ def _setup_build(p: argparse.ArgumentParser) -> None:
         help="nombre de pages construites en parallèle (par défaut : nombre de cœurs)",
     )
     publish.add_build_options(p)
+    p.add_argument(
+        "--dask",
+        metavar="ADRESSE",
+        default=None,
+        help="construire les pages sur une grappe Dask (ordonnanceur tcp://machine:8786) ; "
+        "ses travailleurs doivent avoir la même version de vccap et voir l'espace de travail "
+        "au même chemin (dossier partagé)",
+    )
     p.add_argument(
         "--force", action="store_true", help="tout reconstruire, sans tenir compte du cache"
     )

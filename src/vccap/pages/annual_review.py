@@ -206,7 +206,7 @@ class AnnualReview(ActorSections, NetworkSections, JourneySections, PrincipleSec
 
     @cached_property
     def all_journeys(self) -> pd.DataFrame:
-        return journeys.journeys(self.events)
+        return journeys.workspace_journeys(self.ws)
 
     @cached_property
     def cohort(self) -> pd.DataFrame:

@@ -21,6 +21,7 @@ Privacy
 
 from __future__ import annotations
 
+import copy
 from functools import cached_property
 from typing import Any
 
@@ -219,11 +220,19 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
 
     @cached_property
     def funnel_table(self) -> pd.DataFrame:
-        """The protected funnel of every territory (one table for all territory pages)."""
-        j = journeys.journeys(journeys.events(self.ws))
-        if j.empty:
-            return pd.DataFrame(columns=[FUNNEL_BY, *journeys.FUNNEL_COLUMNS])
-        return journeys.funnel(j, by=FUNNEL_BY, threshold=self.seuil)
+        """The protected funnel of every territory (one table for all territory pages,
+        computed once per process for the same workspace content)."""
+
+        def compute() -> pd.DataFrame:
+            j = journeys.workspace_journeys(self.ws)
+            if j.empty:
+                return pd.DataFrame(columns=[FUNNEL_BY, *journeys.FUNNEL_COLUMNS])
+            return journeys.funnel(j, by=FUNNEL_BY, threshold=self.seuil)
+
+        table = self.ws.derived("territory_funnel", (self.seuil,), compute)
+        out = table.copy()
+        out.attrs = copy.deepcopy(table.attrs)
+        return out
 
     @property
     def funnel_row(self) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ GMT+2``) and Excel serial numbers. A column that holds both ``31/12/2016`` and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import numpy as np
@@ -138,8 +139,19 @@ def native_dates(values: list) -> np.ndarray:
     return out
 
 
+ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@functools.lru_cache(maxsize=8192)
 def parse_date_text(text: str) -> dt.date | None:
     """One date typed alone (in action.yml); ``None`` when it is not a possible date."""
+    if ISO_DATE_RE.fullmatch(text):  # the common case, without the column machinery
+        try:
+            found = dt.date.fromisoformat(text)
+        except ValueError:
+            found = None
+        if found is not None and 1900 <= found.year <= 2200:  # the years _assemble accepts
+            return found
     column = DateColumn(np.array([text], dtype=object))
     values, _ = column.values(month_first=column.month_first and not column.day_first)
     if np.isnat(values[0]):

@@ -9,6 +9,7 @@ columns; when nothing decides, the cell is ambiguous and reported, never guessed
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -91,11 +92,17 @@ def parse_numbers(texts: np.ndarray, decimal: str | None = None) -> np.ndarray:
     return values
 
 
+PLAIN_INTEGER_RE = re.compile(r"[0-9]{1,15}")
+
+
+@functools.lru_cache(maxsize=8192)
 def parse_number_text(text: str) -> tuple[float | None, bool]:
     """One number typed alone (in action.yml): ``(value, ambiguous)``.
 
     ``1 234,5``, ``310 €`` and ``0,75`` are read; ``1.650`` alone is ambiguous.
     """
+    if PLAIN_INTEGER_RE.fullmatch(text.strip()):  # the common case (3500, 12)
+        return float(text.strip()), False
     column = NumberColumn(np.array([text.strip()], dtype=object))
     values, ambiguous, _ = column.values(None)
     if ambiguous[0]:
@@ -106,6 +113,8 @@ def parse_number_text(text: str) -> tuple[float | None, bool]:
 
 def decimals_of(text: str) -> int:
     """Digits after the decimal separator of one unambiguous number (0 when none)."""
+    if PLAIN_INTEGER_RE.fullmatch(text.strip()):
+        return 0
     column = NumberColumn(np.array([text.strip()], dtype=object))
     _, _, decimals = column.values(None)
     return int(decimals[0])

@@ -1,0 +1,87 @@
+"""What a warm kernel computes once for many pages (loaded actions, scrubber, pseudonymised
+tables, network, journeys) is keyed by content: a changed file is never served stale, and a
+page changing what it got never changes what the next page gets."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from conftest import SESSION_2016
+from vccap import journeys, network
+from vccap.loading import load_workspace
+
+PARTICIPANTS = Path("actions") / SESSION_2016 / "participants.csv"
+ACTION_YML = Path("actions") / SESSION_2016 / "action.yml"
+
+
+def _touch(path: Path) -> None:
+    """Make sure the file's stats change even on a coarse clock."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8-sig")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    _touch(path)
+
+
+def _load(folder: Path):
+    ws = load_workspace(folder)
+    ws.scrub_texts()
+    return ws
+
+
+def test_a_changed_action_file_is_read_again_and_its_problems_come_back(example_copy):
+    first = _load(example_copy)
+    again = _load(example_copy)
+    assert again.actions[SESSION_2016] == first.actions[SESSION_2016]
+    _edit(example_copy / ACTION_YML, "Session « Vivre", "Session modifiée « Vivre")
+    changed = _load(example_copy)
+    assert changed.actions[SESSION_2016].titre.startswith("Session modifiée")
+    # a problem found while loading is recorded by every load, not only the first
+    _edit(example_copy / ACTION_YML, "statut: realisee", "statut: finie")
+    broken = [_load(example_copy) for _ in range(2)]
+    codes = [[p.code for p in ws.problems_of(SESSION_2016)] for ws in broken]
+    assert codes[0] and codes[0] == codes[1]
+
+
+def test_a_changed_table_changes_the_scrubber_the_tables_and_the_network(example_copy):
+    before = _load(example_copy)
+    assert not before.scrubber.find("Zéphyrine Quatremains")
+    people = before.tables(SESSION_2016)["participants"]
+    graph = network.build_network(before)
+    _edit(
+        example_copy / PARTICIPANTS,
+        "Mathevon;Claire;c.mathevon@",
+        "Quatremains;Zéphyrine;z.quatremains@",
+    )
+    after = _load(example_copy)
+    assert after.content_digest != before.content_digest
+    assert after.scrubber.find("Zéphyrine Quatremains")  # the new name is scrubbed
+    new_people = after.tables(SESSION_2016)["participants"]
+    assert set(new_people["personne"]) != set(people["personne"])
+    assert network.build_network(before).nodes == graph.nodes  # the old one is unchanged
+
+
+def test_what_a_page_changes_stays_in_its_copy(example_copy):
+    first = _load(example_copy)
+    table = first.tables(SESSION_2016)["participants"]
+    table["profil"] = "modifie"
+    table.loc[:, "personne"] = "x"
+    first.actions[SESSION_2016].territoires.append("ailleurs")
+    graph = network.build_network(first)
+    graph.add_node("territoire:ailleurs")
+    events = journeys.events(first)
+    events.attrs["actions_ignorees"].append("ailleurs")
+    events["etape"] = "abandon"
+    second = _load(example_copy)
+    clean = second.tables(SESSION_2016)["participants"]
+    assert "modifie" not in set(clean["profil"].dropna()) and "x" not in set(clean["personne"])
+    assert "ailleurs" not in second.actions[SESSION_2016].territoires
+    assert "territoire:ailleurs" not in network.build_network(second)
+    fresh = journeys.events(second)
+    assert "ailleurs" not in fresh.attrs["actions_ignorees"]
+    assert set(fresh["etape"].dropna()) != {"abandon"}
