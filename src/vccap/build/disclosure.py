@@ -76,6 +76,7 @@ def control(
     """
     populations: Populations | None = None
     last: AuditResult | None = None
+    previous_figures: dict[str, tuple] = {}
     for _round in range(MAX_ROUNDS):
         ledgers = ledgers_of(summaries)
         masks = read_masks(ws.root)
@@ -88,7 +89,9 @@ def control(
         last = result
         if not result.findings:
             return {**result.as_dict(), "empreinte": fingerprint}
-        chosen = complementary(list(ledgers.values()), result.findings, ws.seuil, masks)
+        fresh = set(result.figures) - set(previous_figures) if previous_figures else set()
+        previous_figures = result.figures
+        chosen = complementary(list(ledgers.values()), result.findings, ws.seuil, masks, fresh)
         new = chosen - masks
         if not new:
             break
@@ -121,6 +124,7 @@ def control_in_process(ws: Workspace) -> AuditResult:
     audit. Raises :class:`~vccap.errors.DisclosureFailed` as the build does."""
     populations = Populations.of(ws)
     last: AuditResult | None = None
+    previous_figures: dict[str, tuple] = {}
     for _round in range(MAX_ROUNDS):
         ledgers = page_ledgers(ws)
         masks = read_masks(ws.root)
@@ -128,7 +132,9 @@ def control_in_process(ws: Workspace) -> AuditResult:
         last = result
         if not result.findings:
             return result
-        chosen = complementary(list(ledgers.values()), result.findings, ws.seuil, masks)
+        fresh = set(result.figures) - set(previous_figures) if previous_figures else set()
+        previous_figures = result.figures
+        chosen = complementary(list(ledgers.values()), result.findings, ws.seuil, masks, fresh)
         if not chosen - masks:
             break
         write_masks(ws.root, chosen)

@@ -158,7 +158,9 @@ def _cost(pages: set[str]) -> int:
     return max((PAGE_COST.get(p.split("/", 1)[0], 0) for p in pages), default=0)
 
 
-def candidates(ledgers: list[Ledger], target: Figure, threshold: int) -> list[str]:
+def candidates(
+    ledgers: list[Ledger], target: Figure, threshold: int, fresh: Iterable[str] = ()
+) -> list[str]:
     """Published figures that could be hidden to protect ``target``, best first: shares on
     the same rows, then counts shown only on secondary pages (a territory's page before a
     yearly review or a method sheet, before an action's report), the closest, the finest (a
@@ -178,40 +180,53 @@ def candidates(ledgers: list[Ledger], target: Figure, threshold: int) -> list[st
             score = _related(target, figure)
             if score and value >= threshold:
                 counts[key] = (score, _detail(figure), value)
-    ordered = sorted(shares, key=lambda k: -shares[k])
+    new = set(fresh)
+    ordered = sorted((k for k in counts if k in new), key=lambda k: (-counts[k][0], k))
+    ordered += sorted(shares, key=lambda k: -shares[k])
     ordered += sorted(
         counts,
         key=lambda k: (_cost(pages[k]), -counts[k][0], -counts[k][1], counts[k][2], k),
     )
-    return ordered[:MAX_CANDIDATES]
+    return list(dict.fromkeys(ordered))
 
 
 def complementary(
-    ledgers: list[Ledger], findings: list[Finding], threshold: int, masks: Iterable[str] = ()
+    ledgers: list[Ledger],
+    findings: list[Finding],
+    threshold: int,
+    masks: Iterable[str] = (),
+    fresh: Iterable[str] = (),
 ) -> set[str]:
     """Figures to hide so that no finding is disclosed any more (greedy, one at a time).
 
     For each disclosed cell, the candidates are tried in order; the first one whose removal
-    makes the cell safe is chosen; when none does alone, the first candidate is hidden and
-    the search goes on with the next one.
+    makes the cell safe is chosen; when none does alone, candidates are hidden in order until
+    it is safe, then those not needed are shown again (last first). ``fresh``: figures
+    published since the last round (a new « Autres » group, say): tried first, so that
+    hiding more does not keep publishing new sums of the same people.
     """
     chosen: set[str] = set(masks)
     model = Model(ledgers)
     for finding in findings:
         if not model.is_disclosed(finding.figure, threshold, drop=chosen):
             continue
-        options = [k for k in candidates(ledgers, finding.figure, threshold) if k not in chosen]
+        options = [
+            k for k in candidates(ledgers, finding.figure, threshold, fresh) if k not in chosen
+        ]
         picked: list[str] = []
-        for key in options:
+        for key in options[:MAX_CANDIDATES]:
             if not model.is_disclosed(finding.figure, threshold, drop=chosen | {key}):
                 picked.append(key)
                 break
-        else:
-            picked = options[:1]
-            for key in options[1:]:
+        else:  # none alone: hide them in order until the cell is safe (or none is left)
+            for key in options:
+                picked.append(key)
                 if not model.is_disclosed(finding.figure, threshold, drop=chosen | set(picked)):
                     break
-                picked.append(key)
+            for key in reversed(picked[:-1]):  # then show again those not needed
+                rest = set(picked) - {key}
+                if not model.is_disclosed(finding.figure, threshold, drop=chosen | rest):
+                    picked.remove(key)
         chosen |= set(picked)
     return chosen
 
