@@ -18,6 +18,7 @@ workspace's files to workers (a shared file system is required).
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from vccap.build.plan import Job
 from vccap.build.run import JobResult, Output, run_documents, run_job, short
 from vccap.errors import ClusterError
 from vccap.formats.documents import DOCUMENT_FORMATS
+from vccap.opendata.pagetables import remove_page_tables, tables_folder
 from vccap.site.publish import write_bytes_atomic
 
 CONNECT_TIMEOUT = "20s"
@@ -99,6 +101,12 @@ def _run_here(
                 if page is None or name != job.page:
                     files[name] = path.read_bytes()
                 path.unlink()
+        tables = site / tables_folder(job.id)  # the page's tables as CSV (open data)
+        if tables.is_dir():
+            for path in sorted(tables.rglob("*")):
+                if path.is_file() and page is None:
+                    files[path.relative_to(site).as_posix()] = path.read_bytes()
+            shutil.rmtree(tables)
         executed = Path(notebooks) / job.notebook
         notebook = executed.read_bytes() if executed.exists() and (keep or not result.ok) else None
     return RemoteOutcome(result, files, notebook)
@@ -223,6 +231,8 @@ def _failed(job: Job, exc: BaseException) -> JobResult:
 def _store(outcome: RemoteOutcome, job: Job, out: Path, notebooks: Path) -> JobResult:
     """Write what a worker sent back; its result, or a failure when writing fails."""
     try:
+        if outcome.result.ok and job.page in outcome.files:
+            remove_page_tables(out, job.id)  # the page's CSV files come with it
         for name, data in sorted(outcome.files.items()):
             write_bytes_atomic(out / name, data)
         if outcome.notebook is not None:

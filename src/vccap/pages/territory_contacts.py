@@ -9,8 +9,12 @@ from typing import Any
 import pandas as pd
 
 from vccap import fmt
+from vccap.disclosure.masks import read_masks
+from vccap.disclosure.policy import Publisher
 from vccap.pages.blocks import link, shown
 from vccap.pages.display import Html, Section, esc, plural
+from vccap.pages.figures import territory_breakdown
+from vccap.workspace import Workspace
 
 
 class ContactSections:
@@ -95,3 +99,14 @@ class ContactSections:
                 )
             )
         return Section(items)
+
+
+def published_contacts(ws: Workspace, action_id: str) -> dict[str, int]:
+    """Contacts per territory id exactly as the action's report publishes them on their own
+    (territories grouped in "Autres (regroupés)" are absent from the result)."""
+    scratch = Publisher("", ws.seuil, read_masks(ws.root))
+    b = territory_breakdown(ws, action_id, ws.tables(action_id), scratch)
+    if b is None:
+        return {}
+    by_name = dict(zip(b.table["libelle"], b.table["effectif"], strict=True))
+    return {t.id: int(by_name[t.nom]) for t in ws.territoires.values() if t.nom in by_name}

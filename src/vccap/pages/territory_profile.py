@@ -30,8 +30,6 @@ import pandas as pd
 
 from vccap import cooperation, fmt, journeys, network
 from vccap.disclosure.ledger import MISSING, Figure
-from vccap.disclosure.masks import read_masks
-from vccap.disclosure.policy import Publisher
 from vccap.disclosure.populations import ORIGIN, OTHER_DEPARTEMENT, with_origin
 from vccap.errors import InvalidWorkspace, UnknownTerritory
 from vccap.model import Action, Territoire
@@ -47,10 +45,10 @@ from vccap.pages.display import (
     labels,
     plural,
 )
-from vccap.pages.figures import published_breakdown, territory_breakdown
+from vccap.pages.figures import published_breakdown
 from vccap.pages.registry import PEOPLE_TABLES, PageKind, PlanFacts, Reads
 from vccap.pages.review_data import type_label
-from vccap.pages.territory_contacts import ContactSections
+from vccap.pages.territory_contacts import ContactSections, published_contacts
 from vccap.pages.territory_network import NetworkSection
 from vccap.workspace import Workspace
 
@@ -101,17 +99,6 @@ KIND = PageKind(
     validate=_validate,
     index_intro="Les actions de chaque territoire, les contacts reçus et leurs suites.",
 )
-
-
-def published_contacts(ws: Workspace, action_id: str) -> dict[str, int]:
-    """Contacts per territory id exactly as the action's report publishes them on their own
-    (territories grouped in "Autres (regroupés)" are absent from the result)."""
-    scratch = Publisher("", ws.seuil, read_masks(ws.root))
-    b = territory_breakdown(ws, action_id, ws.tables(action_id), scratch)
-    if b is None:
-        return {}
-    by_name = dict(zip(b.table["libelle"], b.table["effectif"], strict=True))
-    return {t.id: int(by_name[t.nom]) for t in ws.territoires.values() if t.nom in by_name}
 
 
 # --------------------------------------------------------------------------- the page
