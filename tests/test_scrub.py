@@ -155,6 +155,8 @@ def test_common_first_names_stay_alone_rare_ones_go(finder):
         "Écrivez-moi : zephyrine.canari [arobase] exemple-bfc [point] fr merci",
         "Écrivez-moi : zephyrine.canari merci",  # the local part alone
         "Écrivez-moi : quelqu.un@ailleurs.org merci",  # unknown, by its shape
+        "Écrivez-moi : zephyrine point canari arobase exemple-bfc point fr merci",
+        "Écrivez-moi : quelqu point un at ailleurs dot org merci",  # spelled, unknown
     ],
 )
 def test_obfuscated_emails_are_scrubbed_and_found(text, finder):
@@ -167,7 +169,12 @@ def test_obfuscated_emails_are_scrubbed_and_found(text, finder):
 
 
 @pytest.mark.parametrize(
-    "text", ["Voir la règle inline @page du gabarit.", "Rendez-vous @ mairie à 18 h."]
+    "text",
+    [
+        "Voir la règle inline @page du gabarit.",
+        "Rendez-vous @ mairie à 18 h.",
+        "Un point at the stand, puis le point info.",  # spelled words, no domain: prose
+    ],
 )
 def test_a_spaced_at_sign_in_prose_is_not_an_address(text, finder):
     assert scrubbed(text, finder) == text

@@ -8,7 +8,8 @@ published (:mod:`vccap.audit`), so a form the scrubber removes is a form the aud
 
 What is found (accents, case, apostrophes and dashes never matter):
 
-- **e-mails**: any address, obfuscated too (``x [at] y.fr``, ``x(at)y``, ``x @ y``, no
+- **e-mails**: any address, obfuscated too (``x [at] y.fr``, ``x(at)y``, ``x @ y``, spelled
+  out ``x point y arobase z point fr``, no
   top-level domain), and a known address's local part alone when it is distinctive
   (``zephyrine.canari``; not ``contact``);
 - **phones**: French and international numbers of any spelling, and a known number's
@@ -293,6 +294,10 @@ class Finder:
                 if not known and textnorm.loose_at(match.group()):
                     continue  # "inline @page", "rdv @ mairie": prose, unless a known address
                 found.append(Found(match.start(), match.end(), "courriel", known))
+        for match in textnorm.SPELLED_EMAIL_RE.finditer(text):
+            key = textnorm.email_key(match.group())
+            known = hashed is not None and hashed.h(key) in hashed.emails
+            found.append(Found(match.start(), match.end(), "courriel", known))
         if hashed is not None and hashed.locals:
             for match in textnorm.LOCAL_PART_RE.finditer(text):
                 word = match.group()

@@ -10,7 +10,8 @@ Whatever :mod:`vccap.personal` removes from a text before publishing, the audit
   and digits separate them), each with its folded form and how it was written (capitals,
   an initial followed by a dot);
 - :data:`EMAIL_RE` finds e-mail addresses, obfuscated ones too (``x [at] y.fr``,
-  ``x(at)y.fr``, ``x @ y.fr``, ``x@y`` without a top-level domain);
+  ``x(at)y.fr``, ``x @ y.fr``, ``x@y`` without a top-level domain); :data:`SPELLED_EMAIL_RE`
+  those spelled out (``x point y arobase z point fr``);
 - :func:`find_phones` finds phone numbers: French ones in every usual spelling (``06 12 34
   56 78``, ``06.12.34.56.78``, ``06/12/34/56/78``, ``0612345678``) and international ones
   (``+33 (0)6 12…``, ``0033 6 12…``, ``+44 20 7946 0958``), checked with ``phonenumbers``;
@@ -164,6 +165,16 @@ _DOT = r"(?:\.|[ \t]{0,2}[\[({][ \t]{0,2}(?:dot|point)[ \t]{0,2}[\])}][ \t]{0,2}
 EMAIL_RE = re.compile(
     rf"(?<![\w.+%-])[\w][\w.+%-]*{_AT}[\w][\w-]*(?:{_DOT}[\w][\w-]*)*", re.IGNORECASE
 )
+#: An address spelled out in words: ``jean point dupont arobase exemple point fr`` (``at``
+#: and ``dot`` too). It must end with a dot word and a top-level domain, so that prose
+#: ("rendez-vous à 10 h") is never taken for one.
+_SPELLED_SEP = r"[ \t]{1,3}(?:point|dot)[ \t]{1,3}"
+SPELLED_EMAIL_RE = re.compile(
+    rf"(?<![\w.+%-])[\w][\w.+%-]*(?:{_SPELLED_SEP}[\w][\w+%-]*)*"
+    rf"[ \t]{{1,3}}(?:arobase|at)[ \t]{{1,3}}[\w][\w-]*(?:{_SPELLED_SEP}[\w][\w-]*)*"
+    rf"{_SPELLED_SEP}(?:fr|com|org|net|eu|info|be|ch|lu|ca|io|gouv\.fr)\b",
+    re.IGNORECASE,
+)
 #: A word that looks like the local part of an address ("zephyrine.canari", "jdupont42").
 LOCAL_PART_RE = re.compile(r"(?<![\w.+%-])[\w][\w.+%-]*[\w](?![\w+%-]|\.\w)")
 
@@ -179,7 +190,11 @@ def loose_at(text: str) -> bool:
 
 def email_key(text: str) -> str:
     """Comparable form of an address: no obfuscation, no spaces, folded."""
-    text = re.sub(rf"{_AT}", "@", clean(text), flags=re.IGNORECASE)
+    text = clean(text)
+    if SPELLED_EMAIL_RE.fullmatch(text.strip()):
+        text = re.sub(r"[ \t]+(?:arobase|at)[ \t]+", "@", text, flags=re.IGNORECASE)
+        text = re.sub(_SPELLED_SEP, ".", text, flags=re.IGNORECASE)
+    text = re.sub(rf"{_AT}", "@", text, flags=re.IGNORECASE)
     text = re.sub(_DOT, ".", text, flags=re.IGNORECASE)
     return fold(re.sub(r"\s+", "", text))
 
