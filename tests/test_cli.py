@@ -216,3 +216,13 @@ def test_readme_commands_exist():
     for name in COMMANDS:
         if f"vccap {name}" in readme:
             assert name in COMMANDS
+
+
+def test_a_failed_page_is_explained_in_french_without_class_names():
+    from vccap.errors import JobFailed
+    from vccap.messages import format_error
+
+    text = format_error(JobFailed("actions/x", None, "DonneesInvalides", "1 problème"))
+    assert text == "Échec de « actions/x » (données invalides : 1 problème)."
+    text = format_error(JobFailed("actions/x", None, "ZeroDivisionError", "division by zero"))
+    assert "ZeroDivisionError" not in text and "erreur dans le carnet" in text

@@ -170,6 +170,20 @@ def _bound(value: float) -> str:
     return "∞" if value == float("inf") else f"{value:g}"
 
 
+#: What a page's failure was, in French (the exception's class name never reaches users).
+JOB_ERRORS = {
+    "DonneesInvalides": "données invalides",
+    "InvalidWorkspace": "données invalides",
+    "AssertionError": "vérification en échec dans le carnet",
+    "KeyError": "valeur introuvable dans le carnet",
+    "CellTimeoutError": "carnet trop long",
+    "DeadKernelError": "le noyau Python s'est arrêté",
+    "OSError": "fichier illisible ou impossible à écrire",
+    "FileNotFoundError": "fichier introuvable",
+    "MemoryError": "mémoire insuffisante",
+}
+
+
 def format_error(exc: VccapError) -> str:
     """One French message for any vccap error (the CLI prints it and exits non-zero)."""
     if isinstance(exc, InputError):
@@ -233,7 +247,8 @@ def format_error(exc: VccapError) -> str:
             )
         return f"Clé de pseudonymisation {exc.path} : {reasons.get(exc.reason, exc.reason)}."
     if isinstance(exc, JobFailed):
-        detail = f" ({exc.error_name} : {exc.error_value})" if exc.error_name else ""
+        kind = JOB_ERRORS.get(exc.error_name or "", "erreur dans le carnet")
+        detail = f" ({kind} : {exc.error_value})" if exc.error_name else ""
         where = f" — voir {exc.notebook}" if exc.notebook else ""
         return f"Échec de « {exc.job} »{detail}{where}."
     if isinstance(exc, BuildFailed):
