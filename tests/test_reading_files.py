@@ -198,3 +198,23 @@ def test_a_title_line_above_a_csv_table(tmp_path):
     assert table.ok, table.problems
     assert table.df["_ligne"].tolist() == [4, 5]
     assert [p.code for p in table.notices] == ["lignes_titre"]
+
+
+def test_the_same_table_on_two_visible_sheets_is_an_error(tmp_path):
+    from reading_helpers import workbook
+    from vccap.reading.table import read_table
+
+    header = ["Profil", "Nom", "Courriel"]
+    day1 = [header] + [["Partenaire", f"Nom{i}", f"p{i}@exemple.org"] for i in range(9)]
+    day2 = [header] + [["Élu", f"Autre{i}", f"q{i}@exemple.org"] for i in range(9)]
+    notes = [["Liste établie par l'équipe."]]
+    path = workbook(tmp_path, {"Jour 1": day1, "Jour 2": day2, "Notes": notes})
+    table = read_table(path, "participants")
+    assert codes(table.problems) == ["feuilles_en_double"]
+    problem = table.problems[0]
+    assert problem.value == "Jour 2" and "« Jour 1 » et « Jour 2 »" in problem.expected
+    assert codes(table.notices) == ["feuille_ignoree"]  # the notes sheet, as before
+    alone = read_table(
+        workbook(tmp_path, {"Jour 1": day1, "Notes": notes}, "u.xlsx"), "participants"
+    )
+    assert alone.problems == [] and len(alone.df) == 9

@@ -211,11 +211,22 @@ def read_table(
     grid, header_row, mapping = choice
     if len(grids) > 1:
         reader.sheet = grid.sheet
+        fields = set(mapping.values())
         for other in grids:
-            if other is not grid and any(len(c) for c in other.columns):
-                reader.add(f"feuille « {other.sheet} » laissée de côté (le tableau est lu sur "
-                           f"la feuille « {grid.sheet} »)", "feuille_ignoree",
-                           value=other.sheet, severity=INFORMATION, sheet=None)  # fmt: skip
+            if other is grid or not any(len(c) for c in other.columns):
+                continue
+            same = None if other.sheet_hidden else choose_header([other], kind, extra)
+            if same is not None and set(same[2].values()) == fields:
+                # The same table on two visible sheets (« Jour 1 », « Jour 2 »): reading one
+                # would give half the figure, adding them might count people twice.
+                reader.add(f"une seule feuille par tableau : les feuilles « {grid.sheet} » et "
+                           f"« {other.sheet} » ont les mêmes colonnes ; réunissez leurs lignes "
+                           "dans une seule feuille", "feuilles_en_double", value=other.sheet,
+                           sheet=None)  # fmt: skip
+                continue
+            reader.add(f"feuille « {other.sheet} » laissée de côté (le tableau est lu sur "
+                       f"la feuille « {grid.sheet} »)", "feuille_ignoree",
+                       value=other.sheet, severity=INFORMATION, sheet=None)  # fmt: skip
     if grid.sheet_hidden:
         reader.add("le tableau a été lu sur une feuille masquée du classeur",
                    "feuille_masquee", value=grid.sheet, severity=AVERTISSEMENT)  # fmt: skip
