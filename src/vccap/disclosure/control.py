@@ -218,17 +218,32 @@ def complementary(
             if not model.is_disclosed(finding.figure, threshold, drop=chosen | {key}):
                 picked.append(key)
                 break
-        else:  # none alone: hide them in order until the cell is safe (or none is left)
-            for key in options:
-                picked.append(key)
-                if not model.is_disclosed(finding.figure, threshold, drop=chosen | set(picked)):
-                    break
+        else:  # none alone: the shortest run of candidates, in order, that makes it safe
+            picked = options[: _shortest_prefix(model, finding.figure, threshold, chosen, options)]
             for key in reversed(picked[:-1]):  # then show again those not needed
                 rest = set(picked) - {key}
                 if not model.is_disclosed(finding.figure, threshold, drop=chosen | rest):
                     picked.remove(key)
         chosen |= set(picked)
     return chosen
+
+
+def _shortest_prefix(
+    model: Model, figure: Figure, threshold: int, chosen: set[str], options: list[str]
+) -> int:
+    """How many of ``options`` (in order) must be hidden, with ``chosen``, for ``figure`` to
+    be safe; all of them when even that is not enough. Hiding more only widens what the
+    attacker can say (fewer constraints), so safety grows with the prefix: a bisection."""
+    low, high = 1, len(options)
+    if model.is_disclosed(figure, threshold, drop=chosen | set(options)):
+        return high
+    while low < high:
+        middle = (low + high) // 2
+        if model.is_disclosed(figure, threshold, drop=chosen | set(options[:middle])):
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
 
 def pages_to_rebuild(ledgers: Mapping[str, Ledger], masks: Iterable[str]) -> set[str]:

@@ -296,7 +296,9 @@ class Model:
         if all(local):
             local_low = sum(r[0] for r in local)
             local_high = sum(r[1] for r in local)
-            if math.floor(local_high + EPSILON) - math.ceil(local_low - EPSILON) >= threshold:
+            if math.isinf(local_high) or (
+                math.floor(local_high + EPSILON) - math.ceil(local_low - EPSILON) >= threshold
+            ):
                 self.answered["local"] += 1
                 return False
         self.answered["solved"] += 1
