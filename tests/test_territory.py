@@ -144,6 +144,10 @@ def test_a_territory_without_action_reads_well(executed):
     assert "Aucune action réalisée à ce jour ne concerne ce territoire" in text
     assert "Session « Vivre et travailler à la campagne » à Grenoble" in text  # cancelled
     assert "Aucun contact publié" in text
+    # no stand held: « — » and why, never a « 0 » that a stray contact line would falsify
+    assert "(le territoire n'a tenu aucun stand commun)" in text
+    assert not re.search(r"\b0 Contacts reçus", text)
+    assert "(le territoire n'a tenu aucun stand commun)" not in _text(executed[1][WITH_CONTACTS])
     assert "Pas de parcours publié pour ce territoire" in text
     assert "Ni le territoire ni ses structures n'ont encore pris part" in text
     assert "Coopérative d'activités grenobloise" in text  # its structure, listed

@@ -359,8 +359,12 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
             contacts_value = "non publié"
         elif grouped:
             contacts_label += " (actions où leur nombre est publié)"
+        contacts_definition = "personnes venues parler au territoire sur les stands communs"
         if not kept and not grouped:
-            contacts_value = "0"
+            # No stand held: not « 0 », which a stray contact line naming the territory
+            # would make false, nor anything that would tell such lines apart.
+            contacts_value = "—"
+            contacts_definition += " (le territoire n'a tenu aucun stand commun)"
         urban = t.milieu == network.URBAN
         cards = [
             {
@@ -372,7 +376,7 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
             {
                 "libelle": contacts_label,
                 "valeur": contacts_value,
-                "definition": "personnes venues parler au territoire sur les stands communs",
+                "definition": contacts_definition,
             },
             {
                 "libelle": "Partenaires rencontrés",
