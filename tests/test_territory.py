@@ -84,7 +84,7 @@ def test_a_territory_with_contacts(executed):
     assert "Site de proximité du Roannais" in text and "Loire (42)" in text
     assert (
         "8 actions réalisées de la démarche (2016, 2017) concernent le Site de proximité du "
-        "Roannais : 8 auxquelles il a pris part" in text
+        "Roannais : 8 auxquelles le territoire a pris part" in text
     )
     contacts = _text(nb, "contacts()")
     assert "45 contacts reçus sur 2 actions" in contacts

@@ -16,6 +16,9 @@ from vccap.pages.display import Html, Section, esc, plural
 from vccap.pages.figures import territory_breakdown
 from vccap.workspace import Workspace
 
+#: "lors de l'action « … »" for one action, "lors des actions « … », « … »" for several.
+WHICH = {False: "de l'action", True: "des actions"}
+
 
 class ContactSections:
     """The territory page's « contacts » and « origines » sections."""
@@ -66,7 +69,8 @@ class ContactSections:
         if grouped:
             items.append(
                 self.note(
-                    f"Les contacts reçus lors de {', '.join(a.titre for a in grouped)} ne sont "
+                    f"Les contacts reçus lors {WHICH[len(grouped) > 1]} "
+                    f"{', '.join(f'« {a.titre} »' for a in grouped)} ne sont "
                     f"pas publiés pour ce territoire : aucun, ou moins de {self.seuil} (ils sont "
                     "comptés avec ceux d'autres territoires dans le bilan de l'action)."
                 )

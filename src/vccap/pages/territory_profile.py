@@ -457,8 +457,9 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
             ]
             years = sorted({a.annee for a in self.joined if a.annee})
             counts = [
-                (sum(r.participe for r in self.roles.values()), "à laquelle il a pris part",
-                 "auxquelles il a pris part"),
+                (sum(r.participe for r in self.roles.values()),
+                 "à laquelle le territoire a pris part",
+                 "auxquelles le territoire a pris part"),
                 (sum(r.accueille for r in self.roles.values()), "qui s'y est tenue",
                  "qui s'y sont tenues"),
                 (sum(bool(r.structures) for r in self.roles.values()),
