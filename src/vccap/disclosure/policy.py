@@ -119,13 +119,12 @@ class Publisher:
         order = sorted(values, key=lambda k: (-values[k], labels.get(k, k)))
         hidden = [k for k in order if small(values[k], t) or self._masked(base, dim, k)]
         shown = [k for k in order if k not in hidden]
-        if any(self._masked(base, dim, k) for k in order):
-            # A category hidden by secondary suppression: no « Autres » group, which would
-            # be a new sum of the people the audit has just protected.
-            return self._without_group(base, dim, values, labels, shown, hidden, missing)
+        # A category hidden by secondary suppression: no « Autres » group, which would be a
+        # new sum of the people the audit has just protected.
+        grouping = not any(self._masked(base, dim, k) for k in order)
         with_missing = small(missing, t)
         group = sum(values[k] for k in hidden) + (missing if with_missing else 0)
-        if hidden or with_missing:
+        if grouping and (hidden or with_missing):
             while group < t and shown:
                 moved = shown.pop()  # the smallest shown category joins the group
                 hidden.append(moved)
@@ -145,9 +144,9 @@ class Publisher:
             rows.append((labels.get(k, k), values[k]))
         for k in hidden:
             self.ledger.hide(base.where(dim, k))
-        if with_missing:
+        if with_missing or (missing and not grouping):
             self.ledger.hide(base.where(dim, MISSING))
-        if hidden or with_missing:
+        if grouping and (hidden or with_missing):
             self.ledger.shown(group_figure, group)
             rows.append((other, group))
         table = pd.DataFrame(rows, columns=["libelle", "effectif"])
@@ -216,30 +215,6 @@ class Publisher:
         table = pd.DataFrame(rows, columns=["libelle", "effectif"])
         table["effectif"] = table["effectif"].astype(int)
         return Protected(table, masked, int(table["effectif"].sum()), False)
-
-    def _without_group(
-        self,
-        base: Figure,
-        dim: str,
-        values: Mapping[str, int],
-        labels: Mapping[str, str],
-        shown: list[str],
-        hidden: list[str],
-        missing: int,
-    ) -> Protected:
-        rows = []
-        for k in shown:
-            self.ledger.shown(base.where(dim, k), values[k])
-            rows.append((labels.get(k, k), values[k]))
-        for k in hidden:
-            self.ledger.hide(base.where(dim, k))
-        if missing:
-            self.ledger.hide(base.where(dim, MISSING))
-        table = pd.DataFrame(rows, columns=["libelle", "effectif"])
-        table["effectif"] = table["effectif"].astype(int)
-        return Protected(
-            table, len(hidden), int(table["effectif"].sum()), small(missing, self.threshold)
-        )
 
     def _masked(self, base: Figure, dim: str, value: str) -> bool:
         return base.where(dim, value).key() in self.masks
