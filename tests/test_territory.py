@@ -141,7 +141,8 @@ def test_a_territory_without_action_reads_well(executed):
     nb = executed[1][WITHOUT_ACTION]
     assert not [o for o in _outputs(nb) if o.output_type in ("error", "stream")]
     text = _text(nb)
-    assert "Aucune action réalisée à ce jour ne concerne ce territoire" in text
+    assert "Le territoire n'a pris part à aucune action réalisée à ce jour" in text
+    assert "sont comptées avec chaque structure" not in text  # its structure took no part
     assert "Session « Vivre et travailler à la campagne » à Grenoble" in text  # cancelled
     assert "Aucun contact publié" in text
     # no stand held: « — » and why, never a « 0 » that a stray contact line would falsify
@@ -153,6 +154,27 @@ def test_a_territory_without_action_reads_well(executed):
     assert "Coopérative d'activités grenobloise" in text  # its structure, listed
     assert extract_summary(nb)["detail"] == "aucune action réalisée, 1 action prévue ou annulée"
     assert not _figures(nb)
+
+
+def test_actions_of_its_structures_alone_are_the_structures_not_the_territory(example_copy):
+    """A declared partner structure based in a territory does not tie the territory itself
+    to the action: its page says 0, never lists the action, and points to the structure."""
+    yml = example_copy / "actions" / "2016-05-session-vivre-travailler-lyon" / "action.yml"
+    source = yml.read_text(encoding="utf-8")
+    yml.write_text(source.replace("partenaires: [mdef-lyon,", "partenaires: [cae-grenoble, mdef-lyon,"),
+                   encoding="utf-8")  # fmt: skip
+    profile = TerritoryProfile.load(example_copy, WITHOUT_ACTION)
+    assert profile.joined == [] and profile.through_structures == 1
+    head = html_lib.unescape("".join(i.html for i in profile.entete().items))
+    assert re.search(r">\s*0\s*<", head) and "Actions réalisées" in head
+    text = html_lib.unescape("".join(i.html for i in profile.actions().items))
+    assert "Vivre et travailler à la campagne » à Lyon" not in text
+    assert "elles sont comptées avec chaque structure" in text
+    structures = html_lib.unescape("".join(i.html for i in profile.reseau().items))
+    assert "1 action réalisée" in structures  # the structure keeps its own action
+    # a hosted action stays the territory's (Saint-Étienne, whose structures also took part)
+    host = TerritoryProfile.load(example_copy, "saint-etienne-metropole")
+    assert [a.id for a in host.joined] == ["2017-10-session-vivre-travailler-saint-etienne"]
 
 
 def test_a_small_territory_is_grouped_in_the_journeys():

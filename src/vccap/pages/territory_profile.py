@@ -115,15 +115,21 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
         self.others: list[Action] = []  # planned / cancelled concerning it
         self.wished: list[Action] = []  # realised, named as territoire_vise
         self.roles: dict[str, cooperation.TerritoryRole] = {}
+        # Realised actions only its structures took part in: counted with each structure,
+        # not as the territory's (a CCI of the metropolis is not the metropolis).
+        self.through_structures = 0
         for action in self.ws.actions.values():
             role = cooperation.territory_roles(self.ws, action).get(self.territoire.id)
+            own = role is not None and (role.participe or role.accueille)
             if action.statut == "realisee":
-                if role:
+                if own:
                     self.joined.append(action)
                     self.roles[action.id] = role
-                elif self._wished_at(action):
-                    self.wished.append(action)
-            elif role or self.territoire.id in action.territoires:
+                else:
+                    self.through_structures += bool(role)
+                    if self._wished_at(action):
+                        self.wished.append(action)
+            elif own or self.territoire.id in action.territoires:
                 self.others.append(action)
         self.prepare_figures()
 
@@ -370,8 +376,8 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
             {
                 "libelle": "Actions réalisées",
                 "valeur": fmt.nombre(len(self.joined)),
-                "definition": "auxquelles le territoire ou ses structures ont pris part, ou "
-                "qui se sont tenues sur le territoire",
+                "definition": "auxquelles le territoire a pris part, ou qui se sont tenues "
+                "sur le territoire",
             },
             {
                 "libelle": contacts_label,
@@ -432,6 +438,16 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
             )
         return fmt.initiale(" ; ".join(parts))
 
+    def _structures_note(self) -> str:
+        """A sentence pointing to the structures' own actions, when they have some."""
+        if not self.through_structures:
+            return ""
+        return (
+            " Des structures implantées sur le territoire ont pris part à des actions : "
+            "elles sont comptées avec chaque structure (voir « Les structures implantées sur "
+            "le territoire »)."
+        )
+
     def actions(self) -> Section:
         """The realised actions that concern the territory, and those planned or cancelled."""
         if not self.joined and not self.others:
@@ -439,8 +455,8 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
                 [
                     self.note(
                         "Aucune action enregistrée : ce territoire n'a encore pris part à aucune "
-                        "action de la démarche, aucune ne s'y est tenue et aucune de ses "
-                        "structures n'y a participé."
+                        "action de la démarche et aucune ne s'y est tenue."
+                        + self._structures_note()
                     )
                 ]
             )
@@ -463,8 +479,8 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
                 (sum(r.accueille for r in self.roles.values()), "qui s'y est tenue",
                  "qui s'y sont tenues"),
                 (sum(bool(r.structures) for r in self.roles.values()),
-                 "à laquelle ses structures ont pris part",
-                 "auxquelles ses structures ont pris part"),
+                 "à laquelle ses structures ont aussi pris part",
+                 "auxquelles ses structures ont aussi pris part"),
             ]  # fmt: skip
             detail = ", ".join(
                 f"{fmt.nombre(n)} {one if n == 1 else many}" for n, one, many in counts if n
@@ -490,7 +506,12 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
                 )
             )
         else:
-            items.append(self.note("Aucune action réalisée à ce jour ne concerne ce territoire."))
+            items.append(
+                self.note(
+                    "Le territoire n'a pris part à aucune action réalisée à ce jour et aucune "
+                    "ne s'y est tenue." + self._structures_note()
+                )
+            )
         if self.others:
             items.append(
                 self.table(
@@ -552,8 +573,9 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
             "Actions : actions réalisées auxquelles le territoire a pris part (il est inscrit "
             "dans la fiche de l'action, ou au moins "
             f"{self.seuil} participants ou contacts le représentaient, ou il a organisé un des "
-            "événements), actions qui se sont tenues sur le territoire, et actions auxquelles "
-            "une structure du territoire a pris part.",
+            "événements) et actions qui se sont tenues sur le territoire. Les actions "
+            "auxquelles seule une structure du territoire a pris part sont comptées avec cette "
+            "structure, pas avec le territoire.",
             "Contacts : personnes venues parler au territoire sur les stands communs, "
             "seulement pour les actions dont le bilan publie ce nombre séparément.",
             "Parcours : porteurs de projet suivis sous pseudonyme dont le premier contact s'est "
@@ -576,7 +598,9 @@ class TerritoryProfile(ContactSections, NetworkSection, Page):
     def summary(self) -> dict[str, Any]:
         """Machine-readable summary for the site index (``detail`` beside the link)."""
         n = len(self.joined)
-        if n == 0 and not self.others:
+        if n == 0 and not self.others and self.through_structures:
+            detail = "aucune action propre, ses structures ont pris part à des actions"
+        elif n == 0 and not self.others:
             detail = "aucune action enregistrée"
         elif n == 0:
             detail = "aucune action réalisée, " + plural(
