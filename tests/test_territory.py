@@ -161,8 +161,9 @@ def test_actions_of_its_structures_alone_are_the_structures_not_the_territory(ex
     to the action: its page says 0, never lists the action, and points to the structure."""
     yml = example_copy / "actions" / "2016-05-session-vivre-travailler-lyon" / "action.yml"
     source = yml.read_text(encoding="utf-8")
-    yml.write_text(source.replace("partenaires: [mdef-lyon,", "partenaires: [cae-grenoble, mdef-lyon,"),
-                   encoding="utf-8")  # fmt: skip
+    partners = source.replace("partenaires: [", "partenaires: [cae-grenoble, ", 1)
+    assert partners != source
+    yml.write_text(partners, encoding="utf-8")
     profile = TerritoryProfile.load(example_copy, WITHOUT_ACTION)
     assert profile.joined == [] and profile.through_structures == 1
     head = html_lib.unescape("".join(i.html for i in profile.entete().items))
