@@ -245,3 +245,24 @@ def test_rebuild_is_cached_deterministic_and_incremental(tmp_path, capsys):
 def test_build_on_an_unknown_workspace_is_a_french_error(tmp_path, capsys):
     code, _, err = run(capsys, "build", tmp_path / "absent", "-o", tmp_path / "out")
     assert code == 1 and "Espace de travail introuvable" in err
+
+
+def test_a_site_with_complementary_masks_is_up_to_date_on_the_next_build(tmp_path, capsys):
+    """Secondary suppression publishes some pages again with more cells hidden: their hash
+    must then be the one the next build computes, or every build republishes them."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "vccap_synth", ROOT / "benchmarks" / "synthetic.py"
+    )
+    synthetic = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synthetic)
+    workspace = synthetic.make_workspace(tmp_path / "data", 5)
+    out = tmp_path / "site"
+    code, stdout, _ = run(capsys, "build", workspace, "-o", out, "-j", "2")
+    assert code == 0, stdout
+    assert re.search(r"\b[1-9]\d* cellules? de plus à masquer", stdout), stdout  # masks chosen
+    pages = {p: p.read_bytes() for p in out.rglob("*.html")}
+    code, stdout, _ = run(capsys, "build", workspace, "-o", out)
+    assert code == 0 and "rien à reconstruire" in stdout, stdout
+    assert {p: p.read_bytes() for p in out.rglob("*.html")} == pages

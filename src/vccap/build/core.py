@@ -249,8 +249,10 @@ def _build_in(
     planned = plan(ws, scans, kit=kit, personal=hashed.digest())
     planned_ids = {j.id for j in planned}
     masks = read_masks(ws.root)
+    base = {job.id: job.digest for job in planned}  # before masks
+    in_force = masks  # the masks the pages being built see
     for job in planned:
-        job.digest = with_masks(job, masks, state.summaries.get(job.id))
+        job.digest = with_masks(base[job.id], masks, state.summaries.get(job.id))
     own = [Path(j.template).name for j in planned if j.own_template]
     fragments = [p.name for p in overrides.fragment_files(ws.root)]
     if own or fragments:
@@ -300,6 +302,8 @@ def _build_in(
         if result.timings:
             log.write(f"{job.id} : durées " + timings_text(result.timings))
         if result.ok:
+            if result.executed:  # its hash, from what it has just published
+                job.digest = with_masks(base[job.id], in_force, result.summary)
             state.jobs[job.id] = job.digest
             state.summaries[job.id] = result.summary
             if result.documents:
@@ -329,10 +333,10 @@ def _build_in(
 
     def rerun(again: list[Job]) -> None:
         """Publish again the pages whose figures the disclosure control has just hidden."""
-        nonlocal todo, done
-        current = read_masks(ws.root)
+        nonlocal todo, done, in_force
+        in_force = read_masks(ws.root)
         for job in again:
-            job.digest = with_masks(job, current, state.summaries.get(job.id))
+            job.digest = with_masks(base[job.id], in_force, state.summaries.get(job.id))
         ids = {j.id for j in again}
         report.results[:] = [r for r in report.results if r.job_id not in ids]
         todo, done = again, 0

@@ -39,15 +39,21 @@ def _keys(summary: Any) -> set[str]:
     if not isinstance(summary, dict) or not isinstance(summary.get("registre"), dict):
         return set()
     ledger = Ledger.of(summary["registre"])
-    return set(ledger.counts) | set(ledger.shares)
+    applied = summary.get("masques_appliques")
+    return (
+        set(ledger.counts) | set(ledger.shares) | set(applied if isinstance(applied, list) else ())
+    )
 
 
-def with_masks(job: Job, masks: frozenset[str], summary: Any) -> str:
-    """The job's hash, with the build's masks on the figures the page published last time."""
+def with_masks(digest: str, masks: frozenset[str], summary: Any) -> str:
+    """A page's hash (``digest``: what :func:`vccap.build.plan.plan` gives), with the build's
+    masks on the figures its ``summary`` published or hid because of a mask. The build keeps
+    the hash computed from the summary of the page it has just made, and the next build
+    computes it from that same summary: unchanged masks give the same hash."""
     mine = sorted(masks & _keys(summary))
     if not mine:
-        return job.digest
-    return hashlib.sha256((job.digest + json.dumps(mine)).encode()).hexdigest()
+        return digest
+    return hashlib.sha256((digest + json.dumps(mine)).encode()).hexdigest()
 
 
 def _fingerprint(ledgers: dict[str, Ledger], masks: frozenset[str]) -> str:

@@ -62,13 +62,23 @@ class Publisher:
         self.ledger = Ledger(page)
         self.threshold = int(threshold)
         self.masks = masks
+        #: Masks this page applied (a figure it would have shown otherwise): the build's hash
+        #: of the page depends on them (:func:`vccap.build.disclosure.with_masks`).
+        self.applied: set[str] = set()
+
+    def masked(self, key: str) -> bool:
+        """Whether the build's secondary suppression hides the figure ``key`` (recorded)."""
+        if key in self.masks:
+            self.applied.add(key)
+            return True
+        return False
 
     def count(self, figure: Figure, value: int | float | None) -> int | None:
         """The count to show, or None when it must be hidden."""
         if value is None or pd.isna(value):
             return None
         value = int(value)
-        if small(value, self.threshold) or figure.key() in self.masks:
+        if small(value, self.threshold) or self.masked(figure.key()):
             self.ledger.hide(figure)
             return None
         self.ledger.shown(figure, value)
@@ -90,7 +100,7 @@ class Publisher:
         if not den or den < self.threshold:
             return None
         key = numerator.key() + "/" + denominator.key()
-        if small(num, self.threshold) or small(den - num, self.threshold) or key in self.masks:
+        if small(num, self.threshold) or small(den - num, self.threshold) or self.masked(key):
             return None
         self.ledger.share(numerator, denominator, num / den, precision)
         return num / den
@@ -131,7 +141,7 @@ class Publisher:
                 group += values[moved]
             excluded = list(shown) if with_missing else [*shown, MISSING]
             group_figure = base.where(dim, excluded, negate=True)
-            if group < t or group_figure.key() in self.masks:  # nothing is published
+            if group < t or self.masked(group_figure.key()):  # nothing is published
                 for k in order:
                     self.ledger.hide(base.where(dim, k))
                 if missing:
@@ -197,7 +207,7 @@ class Publisher:
                 n += missing
             sums.append((label, members, n))
         unpublishable = any(
-            small(n, t) or base.where(dim, members).key() in self.masks for _, members, n in sums
+            small(n, t) or self.masked(base.where(dim, members).key()) for _, members, n in sums
         )
         if unpublishable or sum(n for _, _, n in sums) < t:
             for _, members, n in sums:
@@ -217,4 +227,4 @@ class Publisher:
         return Protected(table, masked, int(table["effectif"].sum()), False)
 
     def _masked(self, base: Figure, dim: str, value: str) -> bool:
-        return base.where(dim, value).key() in self.masks
+        return self.masked(base.where(dim, value).key())

@@ -187,5 +187,9 @@ class Page(Blocks):
 
     def resume_site(self) -> Bundle:
         """The page's summary for the site index (a hidden cell at the end of the notebook)."""
-        payload = {**self.summary(), "registre": self.publisher.ledger.as_dict()}
+        payload = {
+            **self.summary(),
+            "registre": self.publisher.ledger.as_dict(),
+            "masques_appliques": sorted(self.publisher.applied),
+        }
         return Bundle({SUMMARY_MIME: payload, "text/plain": str(payload.get("detail", ""))})
