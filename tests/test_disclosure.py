@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from vccap.build.disclosure import control_in_process, page_ledgers
-from vccap.disclosure.control import audit, complementary
+from vccap.disclosure.control import audit, complementary, true_point
 from vccap.disclosure.ledger import MISSING, Figure, Ledger
 from vccap.disclosure.lp import Model, disclosed
 from vccap.disclosure.masks import read_masks
@@ -286,16 +286,21 @@ def test_random_small_workspaces_leave_nothing_recoverable(tmp_path, seed):
         assert all(not 0 < v < ws.seuil for _, v in ledger.counts.values())
 
 
-@pytest.mark.parametrize(("seed", "local"), [(5, 4000), (6, 4000), (7, 6), (8, 6)])
-def test_the_quick_answer_is_the_answer_of_both_programmes(tmp_path, seed, local, monkeypatch):
+@pytest.mark.parametrize(
+    ("seed", "local", "truth"), [(5, 4000, False), (6, 4000, True), (7, 6, False), (8, 6, True)]
+)
+def test_the_quick_answer_is_the_answer_of_both_programmes(
+    tmp_path, seed, local, truth, monkeypatch
+):
     """``Model.is_disclosed`` skips programmes with points kept from earlier ones and with
-    small local programmes: on random workspaces, with and without dropped figures, it says
-    what the two bounds say (``local``: the largest neighbourhood, small to force the local
-    programmes into these small blocks)."""
-    from vccap.disclosure import lp
+    small local programmes (inner ranges that prove a cell safe, outer ones that prove it
+    disclosed): on random workspaces, with and without dropped figures, it says what the two
+    bounds say (``local``: the largest neighbourhood, small to force the local programmes
+    into these small blocks; ``truth``: the true counts given as a known solution)."""
+    from vccap.disclosure import lp, lpblock
 
     monkeypatch.setattr(lp, "LOCAL_MAX", local)
-    monkeypatch.setattr(lp, "LOCAL_ROW", min(local, lp.LOCAL_ROW))
+    monkeypatch.setattr(lpblock, "LOCAL_ROW", min(local, lpblock.LOCAL_ROW))
     ws = load_workspace(_workspace(tmp_path / "ws", seed))
     ledgers = list(page_ledgers(ws).values())
     hidden = {k: f for led in ledgers for k, f in led.hidden.items()}
@@ -303,16 +308,23 @@ def test_the_quick_answer_is_the_answer_of_both_programmes(tmp_path, seed, local
     rng = random.Random(seed)
     drops = [set(), *(set(rng.sample(published, 3)) for _ in range(3)), set(published)]
     quick, exact = Model(ledgers), Model(ledgers)
+    if truth:
+        assert quick.use_point(true_point(quick, Populations.of(ws)))
     answers = []
     for drop in drops:
         for key in sorted(hidden):
             for t in (2, 3, 5):
-                expected = disclosed(*exact.bounds(hidden[key], drop=drop), t)
+                low, high = exact.bounds(hidden[key], drop=drop)
+                expected = disclosed(low, high, t)
                 assert quick.is_disclosed(hidden[key], t, drop=drop) == expected, (key, drop, t)
                 answers.append(expected)
+                if expected:  # the bounds given for a disclosed cell contain the true range
+                    given = quick.last_bounds
+                    assert given[0] <= low + 1e-6 and given[1] >= high - 1e-6, (key, given)
     assert True in answers and False in answers  # both kinds of cells were asked about
     assert quick.kept_points > 0
-    assert quick.answered["points"] > 0 and quick.answered["solved"] > 0
+    assert quick.answered["points"] > 0
+    assert quick.answered["solved"] + quick.answered["outer"] > 0
     if local < 10:
         assert quick.answered["local"] > 0
 

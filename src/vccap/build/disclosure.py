@@ -97,7 +97,9 @@ def control(
             return {**result.as_dict(), "empreinte": fingerprint}
         fresh = set(result.figures) - set(previous_figures) if previous_figures else set()
         previous_figures = result.figures
-        chosen = complementary(list(ledgers.values()), result.findings, ws.seuil, masks, fresh)
+        chosen = complementary(
+            list(ledgers.values()), result.findings, ws.seuil, masks, fresh, populations
+        )
         new = chosen - masks
         if not new:
             break
@@ -140,7 +142,9 @@ def control_in_process(ws: Workspace) -> AuditResult:
             return result
         fresh = set(result.figures) - set(previous_figures) if previous_figures else set()
         previous_figures = result.figures
-        chosen = complementary(list(ledgers.values()), result.findings, ws.seuil, masks, fresh)
+        chosen = complementary(
+            list(ledgers.values()), result.findings, ws.seuil, masks, fresh, populations
+        )
         if not chosen - masks:
             break
         write_masks(ws.root, chosen)

@@ -22,6 +22,8 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from vccap.disclosure.ledger import Figure, Ledger
 from vccap.disclosure.lp import Model, interval
 from vccap.disclosure.populations import Populations
@@ -90,6 +92,32 @@ def published_figures(ledgers: Iterable[Ledger]) -> dict[str, tuple]:
     return out
 
 
+def true_point(model: Model, populations: Populations) -> np.ndarray:
+    """The true value of every unknown of ``model`` (shape ``(model.n,)``): each cell of its
+    cliques counted in the populations' rows, values no figure names in the "other" cell.
+    It satisfies every figure the pages published from the same rows."""
+    x = np.zeros(model.n)
+    for population, cliques in model.cliques.items():
+        for clique in cliques:
+            if not clique.dims:
+                x[clique.offset] = populations.size(population)
+                continue
+            axes = []
+            for dim in clique.dims:
+                domain = model.domains[population][dim]
+                where = {value: i for i, value in enumerate(domain)}
+                column = populations.column(population, dim)
+                other = len(domain) - 1
+                axes.append(
+                    np.fromiter((where.get(v, other) for v in column), np.int64, len(column))
+                )
+            cells = np.ravel_multi_index(axes, clique.shape)
+            x[clique.offset : clique.offset + clique.size] = np.bincount(
+                cells, minlength=clique.size
+            )
+    return x
+
+
 def audit(
     ledgers: list[Ledger],
     populations: Populations,
@@ -106,6 +134,7 @@ def audit(
     """
     start = time.perf_counter()
     model = Model(ledgers)
+    model.use_point(true_point(model, populations))
     found = targets(ledgers, populations, threshold)
     figures = published_figures(ledgers)
     known_safe: set[str] = set()
@@ -125,7 +154,7 @@ def audit(
         elif not model.is_disclosed(figure, threshold):
             result.safe.add(figure.key())
         else:
-            low, high = interval(*model.bounds(figure))
+            low, high = interval(*model.last_bounds)
             result.findings.append(Finding(page, figure, low, high))
     result.seconds = time.perf_counter() - start
     return result
@@ -196,6 +225,7 @@ def complementary(
     threshold: int,
     masks: Iterable[str] = (),
     fresh: Iterable[str] = (),
+    populations: Populations | None = None,
 ) -> set[str]:
     """Figures to hide so that no finding is disclosed any more (greedy, one at a time).
 
@@ -203,10 +233,13 @@ def complementary(
     makes the cell safe is chosen; when none does alone, candidates are hidden in order until
     it is safe, then those not needed are shown again (last first). ``fresh``: figures
     published since the last round (a new « Autres » group, say): tried first, so that
-    hiding more does not keep publishing new sums of the same people.
+    hiding more does not keep publishing new sums of the same people. ``populations``: the
+    true counts, a known solution that spares programmes (see :func:`true_point`).
     """
     chosen: set[str] = set(masks)
     model = Model(ledgers)
+    if populations is not None:
+        model.use_point(true_point(model, populations))
     for finding in findings:
         if not model.is_disclosed(finding.figure, threshold, drop=chosen):
             continue

@@ -24,29 +24,30 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from vccap.disclosure.ledger import Figure, Ledger, Term
+from vccap.disclosure.lpblock import Block
 
 #: The value of a column standing for every value no published figure names.
 OTHER = "\x00autre"
 EPSILON = 1e-6
-#: Solutions each block keeps to answer later questions without solving.
-MAX_WITNESSES = 64
-#: Blocks of at least this many unknowns start with solutions in random directions.
+#: Blocks of at least this many unknowns, with no known solution, start with solutions in
+#: random directions.
 SEED_FROM = 200
 SEED_DIRECTIONS = 3
-#: Neighbourhood of a figure in the quick local check: rows of at most LOCAL_ROW unknowns,
-#: at most LOCAL_MAX unknowns.
-LOCAL_ROW = 400
+#: Neighbourhoods of a figure for the local answers (:mod:`vccap.disclosure.lpblock`): rings
+#: of narrow rows, and the most unknowns; the last one is tried when the first concludes
+#: nothing.
 LOCAL_MAX = 4000
+LEVELS = ((2, 1),)  # (rings, times LOCAL_MAX)
+#: Largest distance between the true counts and what the published figures say (rounding).
+FEASIBLE = 1e-6
 
 
 @dataclass
@@ -231,17 +232,46 @@ class Model:
         _, labels = connected_components(graph, directed=False)
         self.row_block = labels[: len(rows)]
         self.col_block = labels[len(rows) :]
-        self._blocks: dict[int, _Block] = {}
-        #: How :meth:`is_disclosed` answered: from kept points, a local programme, or solved.
-        self.answered = {"points": 0, "local": 0, "solved": 0}
+        self._blocks: dict[int, Block] = {}
+        #: A point that satisfies every published figure (the true counts), when known.
+        self.point: np.ndarray | None = None
+        #: How :meth:`is_disclosed` answered: from kept points, a local programme (safe or
+        #: disclosed), or the whole block solved.
+        self.answered = {"points": 0, "local": 0, "outer": 0, "solved": 0}
+        #: The bounds behind the last answer of :meth:`is_disclosed` (local ones when a
+        #: local programme concluded: they contain the true range).
+        self.last_bounds: tuple[float, float] = (0.0, math.inf)
+
+    def use_point(self, x: np.ndarray) -> bool:
+        """Take ``x`` (one value per unknown: the true counts) as a known solution of every
+        block, when it satisfies every published figure (within rounding); False otherwise
+        (it is then not used). Saves the random programmes that would look for one."""
+        x = np.asarray(x, dtype=float)
+        if x.shape != (self.n,) or (x < -FEASIBLE).any():
+            return False
+        values = self.matrix @ x
+        eq = self.kinds == "eq"
+        scale = np.maximum(1.0, np.abs(self.rhs))
+        if (np.abs(values - self.rhs)[eq] > FEASIBLE * scale[eq]).any():
+            return False
+        if (values - self.rhs)[~eq].max(initial=0.0) > FEASIBLE:
+            return False
+        self.point = x
+        for part in self._blocks.values():
+            part.witnesses.insert(0, x[part.cols])
+        return True
 
     # -- questions -----------------------------------------------------------------------
 
-    def _block(self, block: int) -> _Block:
+    def _block(self, block: int) -> Block:
         if block not in self._blocks:
             cols = np.flatnonzero(self.col_block == block)
             rows = np.flatnonzero(self.row_block == block)
-            part = _Block(self.matrix[rows][:, cols], self.kinds[rows], self.rhs[rows], cols, rows)
+            witness = None if self.point is None else self.point[cols]
+            part = Block(
+                self.matrix[rows][:, cols], self.kinds[rows], self.rhs[rows], cols, rows,
+                witness=witness,
+            )  # fmt: skip
             if len(cols) >= SEED_FROM and len(rows):
                 part.seed(SEED_DIRECTIONS, np.random.default_rng(block))
             self._blocks[block] = part
@@ -270,11 +300,13 @@ class Model:
         fewer than ``threshold`` values: the answer of
         ``disclosed(*self.bounds(figure, drop), threshold)``, with fewer programmes solved.
 
-        Each block keeps solutions of its earlier programmes (points that satisfy every
-        published figure, hence also what is left when some are dropped). When two of them
-        give the figure values at least ``threshold`` apart, it cannot be disclosed and
-        nothing is solved; otherwise the smallest value is solved first, and the largest
-        only when the kept points do not already reach ``threshold`` above it.
+        In order: the solutions each block keeps (points that satisfy every published
+        figure, hence also what is left when some are dropped: two of them ``threshold``
+        apart prove it safe); then small programmes over the figure's neighbourhood (see
+        :mod:`vccap.disclosure.lpblock`: the inner range proves it safe, the outer one proves
+        it disclosed), in two sizes; only then the whole blocks are solved, the smallest
+        value first, the largest only when the kept points do not already reach
+        ``threshold`` above it. The bounds behind the answer are in :attr:`last_bounds`.
         """
         c = self.row(figure)
         dropped = set(drop)
@@ -284,193 +316,49 @@ class Model:
             off = [i for i, r in enumerate(part.rows) if self.keys[r] in dropped]
             parts.append((part, c[part.cols], off))
         if not parts:
+            self.last_bounds = (0.0, 0.0)
             return False
         ranges = [part.witness_range(cost) for part, cost, _ in parts]
         seen_high = sum(r[1] for r in ranges) if all(ranges) else None
         if seen_high is not None:
             seen_low = sum(r[0] for r in ranges)
+            self.last_bounds = (seen_low, seen_high)
             if math.floor(seen_high - EPSILON) - math.ceil(seen_low + EPSILON) >= threshold:
                 self.answered["points"] += 1
                 return False
-        local = [part.local_range(cost, off) for part, cost, off in parts]
-        if all(local):
-            local_low = sum(r[0] for r in local)
-            local_high = sum(r[1] for r in local)
-            if math.isinf(local_high) or (
-                math.floor(local_high + EPSILON) - math.ceil(local_low - EPSILON) >= threshold
-            ):
-                self.answered["local"] += 1
-                return False
+        for rings, times in LEVELS:
+            free = [part.neighbourhood(cost, rings, LOCAL_MAX * times) for part, cost, _ in parts]
+            inner = [
+                p.inner_range(cost, off, f) for (p, cost, off), f in zip(parts, free, strict=True)
+            ]
+            if all(inner):
+                low, high = sum(r[0] for r in inner), sum(r[1] for r in inner)
+                if math.isinf(high) or (
+                    math.floor(high + EPSILON) - math.ceil(low - EPSILON) >= threshold
+                ):
+                    self.last_bounds = (low, high)
+                    self.answered["local"] += 1
+                    return False
+            if seen_high is not None and seen_high > EPSILON:  # a true value above zero
+                outer = [
+                    p.outer_range(cost, off, f)
+                    for (p, cost, off), f in zip(parts, free, strict=True)
+                ]
+                if all(outer):
+                    low, high = sum(r[0] for r in outer), sum(r[1] for r in outer)
+                    if disclosed(low, high, threshold):
+                        self.last_bounds = (low, high)
+                        self.answered["outer"] += 1
+                        return True
         self.answered["solved"] += 1
         low = sum(part.solve(cost, off, minimize=True) for part, cost, off in parts)
         if seen_high is not None:
+            self.last_bounds = (low, seen_high)
             if math.floor(seen_high - EPSILON) - math.ceil(low - EPSILON) >= threshold:
                 return False
         high = sum(part.solve(cost, off, minimize=False) for part, cost, off in parts)
+        self.last_bounds = (low, high)
         return disclosed(low, high, threshold)
-
-
-class _Block:
-    """One independent block of the model, kept in a HiGHS instance: each question only
-    changes the objective (and relaxes the rows of dropped figures), so HiGHS starts from
-    its last basis."""
-
-    def __init__(self, matrix: sparse.csr_matrix, kinds, rhs, cols, rows, keep=True) -> None:
-        self.cols, self.rows = cols, rows
-        self.keeps = keep
-        inf = highspy.kHighsInf
-        eq = kinds == "eq"
-        self.lower = np.where(eq, rhs, -inf).astype(float)
-        self.upper = rhs.astype(float)
-        lp = highspy.HighsLp()
-        lp.num_col_ = int(matrix.shape[1])
-        lp.num_row_ = int(matrix.shape[0])
-        lp.col_cost_ = np.zeros(matrix.shape[1])
-        lp.col_lower_ = np.zeros(matrix.shape[1])
-        lp.col_upper_ = np.full(matrix.shape[1], inf)
-        lp.row_lower_ = self.lower
-        lp.row_upper_ = self.upper
-        csr = matrix.tocsr()
-        self.matrix, self.kinds, self.rhs = csr, kinds, rhs
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = csr.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = csr.indices.astype(np.int32)
-        lp.a_matrix_.value_ = csr.data.astype(float)
-        self.highs = _highs()
-        status = self.highs.passModel(lp)
-        if status != highspy.HighsStatus.kOk:
-            raise RuntimeError(f"modèle linéaire refusé par HiGHS ({status})")
-        self.relaxed: list[int] = []
-        #: Solutions found with no row relaxed: points that satisfy every published figure.
-        self.witnesses: list[np.ndarray] = []
-        self._next = 0
-
-    def local_range(self, cost: np.ndarray, drop: list[int]) -> tuple[float, float] | None:
-        """The figure's smallest and largest values when only the unknowns near it may
-        move and every other one keeps its value in a kept solution (None: no solution kept,
-        or the neighbourhood is the whole block).
-
-        A stronger attacker than the model's (he also knows every unknown far from the
-        figure), so the range is within the true one: wide enough, it proves the figure
-        safe with a small programme; narrow, it proves nothing. The neighbourhood: the
-        figure's unknowns, then those sharing a narrow row (at most ``LOCAL_ROW`` unknowns)
-        with them, twice, up to ``LOCAL_MAX`` unknowns.
-        """
-        if not self.witnesses or not len(self.rows):
-            return None
-        free = np.flatnonzero(cost)
-        csc = self.matrix.tocsc() if not hasattr(self, "_csc") else self._csc
-        self._csc = csc
-        widths = np.diff(self.matrix.indptr)
-        for _ in range(2):
-            rows = np.unique(csc[:, free].indices)
-            rows = rows[widths[rows] <= LOCAL_ROW]
-            grown = np.union1d(free, self.matrix[rows].indices)
-            if len(grown) > LOCAL_MAX:
-                break
-            free = grown
-        if len(free) >= len(self.cols):
-            return None
-        point = self.witnesses[0]
-        rows = np.unique(csc[:, free].indices)
-        sub = self.matrix[rows]
-        fixed = sub @ point - sub[:, free] @ point[free]
-        dropped = set(drop)
-        local = _Block(
-            sub[:, free], self.kinds[rows], self.rhs[rows] - fixed, free, rows, keep=False
-        )
-        off = [i for i, r in enumerate(rows) if int(r) in dropped]
-        try:
-            return local.bounds(cost[free], off)
-        except RuntimeError:  # rounding in the fixed part: let the whole block answer
-            return None
-
-    def witness_range(self, cost: np.ndarray) -> tuple[float, float] | None:
-        """Smallest and largest value of ``cost @ x`` over the kept solutions (None: none)."""
-        if not self.witnesses:
-            return None
-        values = np.vstack(self.witnesses) @ cost
-        return float(values.min()), float(values.max())
-
-    def _keep(self) -> None:
-        if self.relaxed or not self.keeps:
-            return
-        x = np.asarray(self.highs.getSolution().col_value, dtype=float)
-        if len(self.witnesses) < MAX_WITNESSES:
-            self.witnesses.append(x)
-        else:  # the oldest goes
-            self.witnesses[self._next] = x
-            self._next = (self._next + 1) % MAX_WITNESSES
-
-    def _relax(self, rows: list[int]) -> None:
-        if rows == self.relaxed:
-            return
-        inf = highspy.kHighsInf
-        if self.relaxed:
-            idx = np.array(self.relaxed, dtype=np.int32)
-            self.highs.changeRowsBounds(len(idx), idx, self.lower[idx], self.upper[idx])
-        if rows:
-            idx = np.array(rows, dtype=np.int32)
-            self.highs.changeRowsBounds(
-                len(idx), idx, np.full(len(idx), -inf), np.full(len(idx), inf)
-            )
-        self.relaxed = list(rows)
-
-    def bounds(self, cost: np.ndarray, drop: list[int]) -> tuple[float, float]:
-        return self.solve(cost, drop, minimize=True), self.solve(cost, drop, minimize=False)
-
-    def solve(self, cost: np.ndarray, drop: list[int], *, minimize: bool) -> float:
-        """The smallest (or largest) value of ``cost @ x`` with the rows ``drop`` relaxed."""
-        if not len(self.rows):  # nothing published touches these unknowns
-            return 0.0 if minimize or not cost.any() else math.inf
-        self._relax(drop)
-        n = len(cost)
-        self.highs.changeColsCost(n, np.arange(n, dtype=np.int32), cost.astype(float))
-        sense = highspy.ObjSense.kMinimize if minimize else highspy.ObjSense.kMaximize
-        self.highs.changeObjectiveSense(sense)
-        self.highs.run()
-        status = self.highs.getModelStatus()
-        if status == highspy.HighsModelStatus.kOptimal:
-            self._keep()
-            return float(self.highs.getInfo().objective_function_value)
-        if status == highspy.HighsModelStatus.kUnbounded:
-            return math.inf
-        raise RuntimeError(f"programme linéaire sans solution ({status})")
-
-    def seed(self, directions: int, rng: np.random.Generator) -> None:
-        """Keep the solutions of a few programmes in random directions (both senses): far
-        apart points of the block, which answer most later questions without solving."""
-        for _ in range(directions):
-            cost = rng.uniform(-1.0, 1.0, len(self.cols))
-            for minimize in (True, False):
-                self.solve(cost, [], minimize=minimize)
-
-
-def _highs():
-    """A silent HiGHS instance (the library prints a banner once per process, on fd 1)."""
-    global _BANNER_SHOWN
-    if not _BANNER_SHOWN:
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as null:
-                os.dup2(null.fileno(), 1)
-                highs = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _BANNER_SHOWN = True
-    else:
-        highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
-    # Questions change only the objective: the last basis stays feasible, so the primal
-    # simplex goes on from it (measured 1.5x faster than the default on 40 actions);
-    # presolve would throw that basis away.
-    highs.setOptionValue("simplex_strategy", 4)
-    highs.setOptionValue("presolve", "off")
-    return highs
-
-
-_BANNER_SHOWN = False
 
 
 def _matrix(rows: list[tuple[np.ndarray, np.ndarray]], n: int) -> sparse.csr_matrix:
