@@ -95,3 +95,20 @@ def test_a_dead_kernel_is_replaced(tmp_path):
     run_sync(warm.km.shutdown_kernel)(now=True)
     out = kernels.execute(nb, tmp_path / "b.ipynb", {"x": 2}, cwd=str(tmp_path))
     assert out.cells[-1].outputs[0]["text"] == "2\n"
+
+
+def test_vccap_spares_jsonschema_the_slow_iri_grammar():
+    """Importing vccap first keeps jsonschema from compiling rfc3987_syntax's grammar (seconds
+    in every worker and kernel); notebooks still validate."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, vccap, nbformat\n"
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
+        "nbformat.validate(nb)\n"
+        "assert sys.modules.get('rfc3987_syntax') is None, sys.modules.get('rfc3987_syntax')\n"
+        "assert 'lark' not in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
