@@ -43,7 +43,9 @@ def test_state_left_by_one_notebook_is_gone_for_the_next(tmp_path):
         tmp_path / "polluter.ipynb",
         "x = 0",
         "leak = 42\nimport os, warnings\nimport pandas as pd\nos.chdir('/')\n"
-        "pd.set_option('display.max_rows', 3)\nwarnings.simplefilter('error')",
+        "pd.set_option('display.max_rows', 3)\nwarnings.simplefilter('error')\n"
+        "import sys, weakref\nclass Cycle: pass\nc = Cycle()\nc.me = c\n"
+        "sys.vccap_probe = weakref.ref(c)",
     )
     checker = _notebook(
         tmp_path / "checker.ipynb",
@@ -53,6 +55,8 @@ def test_state_left_by_one_notebook_is_gone_for_the_next(tmp_path):
         f"assert os.getcwd() == {str(tmp_path)!r}, os.getcwd()\n"
         "assert pd.get_option('display.max_rows') == 60\n"
         "assert not any(f[0] == 'error' for f in warnings.filters)\n"
+        "import gc, sys\nassert gc.get_freeze_count() > 0  # the survivors are frozen\n"
+        "assert sys.vccap_probe() is None, 'cyclic garbage of the last notebook was frozen'\n"
         "print(get_ipython().execution_count)",
     )
     kernels.execute(polluter, tmp_path / "p.ipynb", {"x": 1}, cwd=str(tmp_path))

@@ -7,7 +7,12 @@ the papermill engine ``vccap-warm``, and **resets** it before each notebook:
 - the user namespace is cleared (``InteractiveShell.reset(new_session=True)``: variables,
   ``Out``, ``_``, history; the execution counter starts again at 1),
 - the working directory is set to the job's,
-- pandas options and warning filters are restored to their defaults.
+- pandas options and warning filters are restored to their defaults,
+- what survives (modules, content-keyed caches) is moved out of the cyclic garbage
+  collector's reach (``gc.freeze()``): the next reset's collection then walks only what the
+  last notebook made (measured 0.2 s -> 0.065 s per reset with the kit loaded). Frozen
+  objects are still freed when nothing refers to them; the last notebook's unreachable
+  cycles are collected just before, so they are not frozen with the rest.
 
 Imported modules stay loaded (that is the point); the kit keeps no report state in its
 modules, only content-keyed caches (see ``tests/test_kernels.py``, which runs reports one after
@@ -51,6 +56,8 @@ _vccap_names = [n for n in list(globals()) if n.startswith("_vccap_")]
 for _vccap_n in _vccap_names:
     globals().pop(_vccap_n, None)
 globals().pop("_vccap_n", None)
+__import__("gc").collect()  # the last notebook's cycles, freed before the freeze
+__import__("gc").freeze()
 """
 
 
