@@ -37,8 +37,8 @@ from vccap.disclosure.lpblock import Block
 #: The value of a column standing for every value no published figure names.
 OTHER = "\x00autre"
 EPSILON = 1e-6
-#: Blocks of at least this many unknowns, with no known solution, start with solutions in
-#: random directions.
+#: Blocks of at least this many unknowns, with no known solution (the true counts), start
+#: with solutions in random directions.
 SEED_FROM = 200
 SEED_DIRECTIONS = 3
 #: Neighbourhoods of a figure for the local answers (:mod:`vccap.disclosure.lpblock`): rings
@@ -272,7 +272,7 @@ class Model:
                 self.matrix[rows][:, cols], self.kinds[rows], self.rhs[rows], cols, rows,
                 witness=witness,
             )  # fmt: skip
-            if len(cols) >= SEED_FROM and len(rows):
+            if witness is None and len(cols) >= SEED_FROM and len(rows):
                 part.seed(SEED_DIRECTIONS, np.random.default_rng(block))
             self._blocks[block] = part
         return self._blocks[block]
