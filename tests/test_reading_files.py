@@ -34,6 +34,65 @@ def test_near_miss_names_are_read_with_a_warning(tmp_path, name, kind):
     ]
 
 
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("liste de présence.csv", "participants"), ("liste_presence.xlsx", "participants"),
+     ("inscrits.csv", "participants"), ("feuille d'émargement.xlsx", "participants"),
+     ("emargement.csv", "participants"), ("présents.csv", "participants"),
+     ("PRESENCES 2019-05-14.ods", "participants"), ("Liste des stagiaires v2.xlsx", "participants"),
+     ("contacts stand.xlsx", "contacts"), ("fiches contact (1).csv", "contacts"),
+     ("questionnaire.xlsx", "satisfaction"), ("Évaluations.csv", "satisfaction"),
+     ("Questionnaire de satisfaction des participants.xlsx", "satisfaction"),
+     ("budget.xlsx", "couts"), ("dépenses 2019.csv", "couts"), ("Bilan financier.ods", "couts"),
+     ("frais de déplacement.csv", "couts"), ("manifestations_automne.xlsx", "evenements"),
+     ("Suivi des accompagnements.csv", "suivi")],
+)  # fmt: skip
+def test_common_french_names_of_a_table_are_read_with_a_warning(tmp_path, name, kind):
+    (tmp_path / name).write_text("x")
+    tables, problems = find_table_files(tmp_path)
+    assert tables == {kind: tmp_path / name}
+    assert [(p.code, p.table) for p in problems] == [("nom_approchant", kind)]
+    assert f"renommez-le {kind}." in problems[0].expected
+
+
+@pytest.mark.parametrize(
+    "name", ["bilan.xlsx", "programme.xlsx", "présentation.xlsx", "évaluation participants.csv"]
+)
+def test_names_that_name_no_table_or_two_are_not_read(tmp_path, name):
+    (tmp_path / name).write_text("x")
+    tables, problems = find_table_files(tmp_path)
+    assert tables == {}
+    assert codes(problems) in (["fichier_non_reconnu"], ["nom_ambigu"])
+
+
+def test_two_files_for_one_table_are_an_error_naming_both(tmp_path):
+    for name in ("participants.csv", "liste de présence.xlsx", "questionnaire.xlsx"):
+        (tmp_path / name).write_text("x")
+    tables, problems = find_table_files(tmp_path)
+    assert tables == {"satisfaction": tmp_path / "questionnaire.xlsx"}  # its own table, read
+    double = next(p for p in problems if p.code == "fichier_double")
+    assert double.is_error and double.table == "participants"
+    assert double.expected == (
+        "un seul fichier pour la table « participants » : « liste de présence.xlsx » et "
+        "« participants.csv » désignent tous deux cette table et aucun n'est lu ; gardez-en un "
+        "seul dans le dossier de l'action et déplacez l'autre ailleurs"
+    )
+    near = [p.table for p in problems if p.code == "nom_approchant"]
+    assert near == ["satisfaction"]  # the double says it all for participants
+
+
+def test_file_words_come_from_the_schemas_and_name_one_table_each():
+    from vccap.reading.files import file_words
+    from vccap.schemas import TABLE_KINDS, load_schema
+
+    words = file_words()
+    assert set(words.values()) == set(TABLE_KINDS)
+    assert words[("bilan", "financier")] == "couts" and ("bilan",) not in words
+    for kind in TABLE_KINDS:
+        for phrase in load_schema(kind).file_names:
+            assert table_kind_of(phrase)[0] == kind, phrase
+
+
 def test_exact_names_in_any_case_are_read_silently(tmp_path):
     for name in ("PARTICIPANTS.CSV", "Contacts.xlsx", "participants.txt"[:0] + "suivi.ods"):
         (tmp_path / name).write_text("x")
@@ -66,13 +125,13 @@ def test_known_junk_is_ignored_silently(tmp_path, name):
 
 
 def test_other_files_are_listed_or_reported(tmp_path):
-    for name in ("programme.pdf", "inscrits.xlsx", "notes.txt", "action.yml",
+    for name in ("programme.pdf", "bilan.xlsx", "notes.txt", "action.yml",
                  "retour_experience.md", "correspondances.yml"):  # fmt: skip
         (tmp_path / name).write_text("x")
     _, problems = find_table_files(tmp_path)
     found = sorted((p.file.rsplit("/", 1)[-1], p.code, p.severity) for p in problems)
     assert found == [
-        ("inscrits.xlsx", "fichier_non_reconnu", "avertissement"),
+        ("bilan.xlsx", "fichier_non_reconnu", "avertissement"),
         ("notes.txt", "fichier_ignore", "information"),
         ("programme.pdf", "fichier_ignore", "information"),
     ]
