@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from vccap.errors import ERREUR, InputError
 from vccap.model import ACTION_KEYS, SLUG_RE, STATUTS, Action, LigneBudget, Objectif
 from vccap.normalize import fold
-from vccap.paths import EXPECTED_INSIDE, inside
+from vccap.paths import link_problem
 from vccap.reading.dates import parse_date_text
 from vccap.reading.files import find_table_files
 from vccap.reading.numbers import decimals_of, parse_number_text
@@ -278,9 +278,9 @@ def load_action(ws: Workspace, action_dir: Path) -> Action | None:
         ws.add(InputError(ws.display(path), "un fichier action.yml dans le dossier de l'action",
                           code="fichier_absent", action=action_id))  # fmt: skip
         return None
-    if not inside(ws.root, path):
-        ws.add(InputError(ws.display(path), EXPECTED_INSIDE, code="lien_hors_espace",
-                          action=action_id))  # fmt: skip
+    link = link_problem(ws.root, path)
+    if link is not None:
+        ws.add(InputError(ws.display(path), link[1], code=link[0], action=action_id))
         return None
     try:
         data, lines, texts = read_yaml_texts(path, ws.display(path), action=action_id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from vccap.paths import EXPECTED_INSIDE
-
 EXPECTED_DATE = "une date (2016-06-15 ou 15/06/2016)"
 EXPECTED_NUMBER = "un nombre (1234,5)"
 EXPECTED_INTEGER = "un nombre entier (12)"
@@ -65,7 +63,6 @@ EXPECTED_SCALE = (
     "l'échelle déclarée ; si le questionnaire utilise une autre échelle, déclarez-la dans "
     "action.yml (par exemple « echelle: 1-5 »)"
 )
-EXPECTED_SYMLINK = EXPECTED_INSIDE  # one wording for a link out of the workspace
 EXPECTED_TABLE_NAME = (
     "un nom de tableau reconnu : participants, contacts, satisfaction, suivi, evenements ou "
     "couts (.csv, .xlsx, .ods ou .xls)"

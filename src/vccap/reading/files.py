@@ -19,11 +19,11 @@ from pathlib import Path
 
 from vccap.errors import AVERTISSEMENT, INFORMATION, InputError
 from vccap.normalize import fold
-from vccap.paths import inside
-from vccap.reading.expected import EXPECTED_OLD_FORMAT, EXPECTED_SYMLINK, EXPECTED_TABLE_NAME
+from vccap.paths import inside, link_problem
+from vccap.reading.expected import EXPECTED_OLD_FORMAT, EXPECTED_TABLE_NAME
 from vccap.schemas import TABLE_KINDS, load_schema
 
-__all__ = ["TABLE_SUFFIXES", "file_words", "find_table_files", "inside", "table_kind_of"]
+__all__ = ["TABLE_SUFFIXES", "file_words", "find_table_files", "inside", "is_junk", "table_kind_of"]
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 _UNSUPPORTED_SUFFIXES = (".numbers", ".gsheet", ".fods")
@@ -79,7 +79,8 @@ def _kinds_named(words: list[str]) -> list[tuple[int, str]]:
     return found
 
 
-def _is_junk(name: str) -> bool:
+def is_junk(name: str) -> bool:
+    """Whether a file name is known junk of office software and systems (never reported)."""
     lower = name.lower()
     return (
         lower.startswith(("~$", "._", ".~lock", "~lock", "."))
@@ -146,10 +147,11 @@ def find_table_files(
 
     for path in sorted(action_dir.iterdir()):
         name = path.name
-        if _is_junk(name):
+        if is_junk(name):
             continue
-        if path.is_symlink() and workspace is not None and not inside(workspace, path):
-            say(path, EXPECTED_SYMLINK, "lien_hors_espace", value=name)
+        link = link_problem(workspace, path) if path.is_symlink() else None
+        if link is not None:
+            say(path, link[1], link[0], value=name)
             continue
         if name.lower() in _KIT_FILES:
             continue
