@@ -41,7 +41,7 @@ from vccap.reading.expected import (
     EXPECTED_WEB_PAGE,
 )
 from vccap.reading.grid import Grid, Unreadable
-from vccap.reading.headers import choose_header
+from vccap.reading.headers import choose_header, is_kit_sheet
 from vccap.reading.rows import total_rows
 from vccap.reading.spreadsheet import column_letter, is_workbook, read_workbook_grids
 from vccap.reading.textfile import read_text_grid
@@ -213,8 +213,8 @@ def read_table(
         reader.sheet = grid.sheet
         fields = set(mapping.values())
         for other in grids:
-            if other is grid or not any(len(c) for c in other.columns):
-                continue
+            if other is grid or not any(len(c) for c in other.columns) or is_kit_sheet(other):
+                continue  # an empty sheet, or a helper sheet of the kit's template
             same = None if other.sheet_hidden else choose_header([other], kind, extra)
             if same is not None and set(same[2].values()) == fields:
                 # The same table on two visible sheets (« Jour 1 », « Jour 2 »): reading one
