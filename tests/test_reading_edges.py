@@ -9,7 +9,8 @@ import io
 import openpyxl
 import pytest
 
-from reading_helpers import codes, read, workbook
+from reading_helpers import read, workbook
+from vccap.errors import InputError
 from vccap.excel import template_bytes
 from vccap.messages import format_problem
 from vccap.tables import read_table
@@ -68,3 +69,66 @@ def test_a_blank_template_sent_back_reads_as_an_empty_table(tmp_path):
     table = read_table(path, "satisfaction")
     assert table.ok and table.sheet == "satisfaction" and len(table.df) == 0
     assert table.notices == []
+
+
+# --------------------------------------------------------------------------- mixed encodings
+
+UTF8_ROWS = "".join(f"Dupré{i};Hélène;élue;Besançon\n" for i in range(20))
+
+
+def test_a_line_typed_in_windows_1252_inside_a_utf8_file_is_named(tmp_path):
+    data = ("Nom;Prénom;Profil;Commune\n" + UTF8_ROWS).encode() + (
+        b"Gar\xe7on;No\xebl;Partenaire;M\xe2con\n" + "Zoé;Ève;élue;Mâcon\n".encode()
+    )
+    table = read(tmp_path, data, "participants", references=None)
+    (problem,) = table.problems
+    assert (problem.code, problem.line, problem.value) == (
+        "encodage_mixte", 22, "Garçon;Noël;Partenaire;Mâcon"
+    )  # fmt: skip
+    assert format_problem(problem).endswith(
+        ":22: « Garçon;Noël;Partenaire;Mâcon » — attendu : un fichier dans un seul encodage : la "
+        "plupart des lignes sont en UTF-8, mais la ligne 22 ne l'est pas (ci-dessus, lue en "
+        "Windows-1252) ; vccap ne devine pas : ouvrez le fichier dans un éditeur de texte, "
+        "retapez ses lettres accentuées, puis enregistrez-le en UTF-8"
+    )
+    assert len(table.df) == 0  # nothing guessed
+
+
+def test_several_odd_lines_and_a_bom_are_all_named(tmp_path):
+    data = ("\ufeffNom;Profil\nAndré;élu\n").encode() + b"No\xebl;elu\nAbel;elu\nL\xe9a;elu\n"
+    (problem,) = read(tmp_path, data, "participants", references=None).problems
+    assert (problem.code, problem.line, problem.rows) == ("encodage_mixte", 3, (3, 5))
+    assert "mais les lignes 3 et 5 ne le sont pas (ci-dessus la première" in problem.expected
+
+
+def test_one_utf8_line_in_a_windows_1252_file_is_the_odd_one(tmp_path):
+    data = (
+        b"Nom;Profil\n"
+        + "".join(f"Andr\xe9{i};\xe9lu\n" for i in range(5)).encode("cp1252")
+        + "Zoé;élue\n".encode()
+    )
+    (problem,) = read(tmp_path, data, "participants", references=None).problems
+    assert (problem.code, problem.line, problem.value) == ("encodage_mixte", 7, "Zoé;élue")
+    assert "la plupart des lignes sont en Windows-1252, mais la ligne 7 est en UTF-8" in (
+        problem.expected
+    )
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "mac_roman"])
+def test_one_encoding_files_are_unaffected(tmp_path, encoding):
+    # « ÉTÉ\xa0» holds a byte pair that is valid UTF-8 (É + no-break space): not evidence.
+    content = "Poste;Montant\nSalle ÉTÉ\u00a0: café;150 €\nImpression;340\n"
+    table = read(tmp_path, content.encode(encoding), "couts")
+    assert table.ok, table.problems
+    assert table.df["poste"].tolist() == ["Salle ÉTÉ\u00a0: café", "Impression"]
+
+
+def test_a_mixed_action_yml_names_its_line(tmp_path):
+    from vccap.yamlio import read_yaml
+
+    path = tmp_path / "action.yml"
+    path.write_bytes("titre: Journée\nlieu: Besançon\n".encode() + b"descriptif: Pr\xe9sentation\n")
+    with pytest.raises(InputError) as caught:
+        read_yaml(path, "action.yml")
+    assert (caught.value.code, caught.value.line) == ("encodage_mixte", 3)
+    assert caught.value.value == "descriptif: Présentation"

@@ -30,6 +30,11 @@ EXPECTED_ENCODING = (
     "un texte lisible : l'encodage de ce fichier n'a pas pu être reconnu avec certitude ; "
     "enregistrez-le en « CSV UTF-8 »"
 )
+EXPECTED_MIXED = (
+    "un fichier dans un seul encodage : la plupart des lignes sont en {most}, mais {lines} "
+    "{what} ; vccap ne devine pas : ouvrez le fichier dans un éditeur de texte, retapez "
+    "{its} lettres accentuées, puis enregistrez-le en UTF-8"
+)
 EXPECTED_QUOTE = (
     "un guillemet fermant : un guillemet ouvert à cette ligne n'est jamais refermé et avale "
     "les lignes suivantes ; fermez-le ou supprimez-le"

@@ -190,8 +190,9 @@ def read_table(
     shown = display if display is not None else str(path)
     reader = _Reader(kind, shown, action, options or ReadOptions())
 
-    def unreadable(code: str, expected: str, line: int | None = None) -> RawTable:
-        reader.add(expected, code, line)
+    def unreadable(code: str, expected: str, line: int | None = None, value: str | None = None,
+                   rows: tuple[int, ...] = ()) -> RawTable:  # fmt: skip
+        reader.add(expected, code, line, value=value, rows=rows)
         errors, warnings, notices = reader.split()
         return RawTable(kind, path, shown, _empty_frame(kind), errors, warnings=warnings,
                         notices=notices, sheet=reader.sheet)  # fmt: skip
@@ -203,7 +204,7 @@ def read_table(
     try:
         grids = _grids(data)
     except Unreadable as exc:
-        return unreadable(exc.code, exc.expected, exc.line)
+        return unreadable(exc.code, exc.expected, exc.line, exc.value, exc.rows)
     extra = reader.options.headers.get(kind, {})
     choice = choose_header(grids, kind, extra)
     if choice is None:
