@@ -12,7 +12,7 @@ import pytest
 from reading_helpers import read, workbook
 from vccap.errors import InputError
 from vccap.excel import template_bytes
-from vccap.messages import format_problem
+from vccap.messages import format_problem, reader_warning
 from vccap.tables import read_table
 
 # --------------------------------------------------------------------------- template sheets
@@ -132,3 +132,52 @@ def test_a_mixed_action_yml_names_its_line(tmp_path):
         read_yaml(path, "action.yml")
     assert (caught.value.code, caught.value.line) == ("encodage_mixte", 3)
     assert caught.value.value == "descriptif: Présentation"
+
+
+# --------------------------------------------------------------------------- date orders
+
+MIXED_DATES = (
+    "Date;Territoire;Profil\n13/02/2018;diois;elu\n02/13/2018;diois;elu\n03/04/2018;diois;elu\n"
+    "20/03/2018;diois;elu\n15/03/2018;diois;elu\n"
+)
+
+
+def test_a_column_mixing_both_orders_reads_the_sure_ones_and_says_so(tmp_path):
+    table = read(tmp_path, MIXED_DATES, "contacts")
+    dates = [d.date().isoformat() if d == d else None for d in table.df["date"]]
+    assert dates == ["2018-02-13", "2018-02-13", None, "2018-03-20", "2018-03-15"]
+    (warning,) = table.warnings
+    assert (warning.code, warning.line, warning.column, warning.value, warning.rows) == (
+        "dates_ordre_mixte", 3, "Date", "02/13/2018", (3,)
+    )  # fmt: skip
+    assert warning.expected == (
+        "la colonne mélange des dates écrites jour/mois (13/02/2018 ligne 2, 20/03/2018 ligne 5) "
+        "et mois/jour (02/13/2018 ligne 3) : chacune est lue dans le seul ordre possible, et "
+        "celles qui se lisent dans les deux sens sont signalées à part ; vérifiez la colonne (le "
+        "plus sûr : des dates écrites 2018-02-13)"
+    )
+    assert reader_warning(warning) == (
+        "Contacts : des dates écrites tantôt jour/mois, tantôt mois/jour (ligne 3) ont été lues "
+        "chacune dans le seul ordre possible."
+    )
+
+
+def test_an_ambiguous_date_of_such_a_column_gives_both_readings(tmp_path):
+    (problem,) = read(tmp_path, MIXED_DATES, "contacts").problems
+    assert (problem.code, problem.line, problem.value) == ("date_ambigue", 4, "03/04/2018")
+    assert problem.expected == (
+        "une date sans ambiguïté : la colonne mélange des dates jour/mois et mois/jour, et "
+        "« 03/04/2018 » peut être le 3 avril 2018 (jour/mois) ou le 4 mars 2018 (mois/jour) ; "
+        "écrivez 2018-04-03 ou 2018-03-04"
+    )
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [["13/02/2018", "03/04/2018"], ["02/13/2018", "03/04/2018"], ["2018-02-13", "03/04/2018"]],
+)
+def test_a_column_in_one_order_is_unaffected(tmp_path, cells):
+    body = "".join(f"{c};diois;elu\n" for c in cells)
+    table = read(tmp_path, "Date;Territoire;Profil\n" + body, "contacts")
+    assert table.ok and table.warnings == [], (table.problems, table.warnings)
+    assert table.df["date"].notna().all()

@@ -11,15 +11,17 @@ from vccap.errors import AVERTISSEMENT
 from vccap.messages import lines_text
 from vccap.normalize import fold
 from vccap.reading import columns as C
-from vccap.reading.dates import DateColumn, native_dates
+from vccap.reading.dates import MONTH_NAMES, DateColumn, native_dates
 from vccap.reading.expected import (
     EXPECTED_AMBIGUOUS_DATE,
+    EXPECTED_AMBIGUOUS_DATE_VALUE,
     EXPECTED_AMBIGUOUS_NUMBER,
     EXPECTED_AMOUNT_DECIMALS,
     EXPECTED_DATE,
     EXPECTED_FORMULA,
     EXPECTED_INTEGER,
     EXPECTED_LONG_CELL,
+    EXPECTED_MIXED_ORDERS,
     EXPECTED_NUMBER,
 )
 from vccap.reading.grid import MAX_CELL
@@ -159,10 +161,50 @@ def convert_dates(reader, f, column: DateColumn, uniq, empty, native, month_firs
     ambiguous = ambiguous & ~empty & ~native
     bad = ~empty & np.isnat(values) & ~ambiguous
     values[empty] = np.datetime64("NaT")
-    return values, [
-        (ambiguous, "date_ambigue", EXPECTED_AMBIGUOUS_DATE),
-        (bad, "date", EXPECTED_DATE),
+    issues = [
+        (only(i, len(uniq)), "date_ambigue", ambiguous_date_text(column, i, str(uniq[i])))
+        for i in np.flatnonzero(ambiguous)
     ]
+    return values, [*issues, (bad, "date", EXPECTED_DATE)]
+
+
+def _in_words(date: dt.date) -> str:
+    return f"{'1er' if date.day == 1 else date.day} {MONTH_NAMES[date.month - 1]} {date.year}"
+
+
+def ambiguous_date_text(column: DateColumn, i: int, value: str) -> str:
+    """What an ambiguous date of a column mixing both orders can be, and what to type."""
+    readings = column.readings(i)
+    if readings is None:
+        return EXPECTED_AMBIGUOUS_DATE
+    day_first, month_first = readings
+    return EXPECTED_AMBIGUOUS_DATE_VALUE.format(
+        value=value, day_first=_in_words(day_first), month_first=_in_words(month_first),
+        iso_day=day_first.isoformat(), iso_month=month_first.isoformat(),
+    )  # fmt: skip
+
+
+def mixed_date_orders(reader, column: DateColumn, values_u, col, lines, written, j):
+    """A column holding dates that can only be day first (13/02/2018) and dates that can
+    only be month first (02/13/2018): each is read in its only order, and a warning names
+    the column with examples of both; its lines are those of the less common order."""
+    if not column.conflicting:
+        return
+    day_rows = np.flatnonzero(column.sure_day_first[col.codes])
+    month_rows = np.flatnonzero(column.sure_month_first[col.codes])
+    if not len(day_rows) or not len(month_rows):
+        return
+
+    def examples(rows) -> str:
+        return ", ".join(f"{col.uniq[col.codes[i]]} ligne {int(lines[i])}" for i in rows[:2])
+
+    odd = month_rows if len(month_rows) <= len(day_rows) else day_rows
+    found = tuple(int(lines[i]) for i in odd)
+    iso = str(values_u[col.codes[day_rows[0]]])[:10]
+    reader.add(EXPECTED_MIXED_ORDERS.format(day_first=examples(day_rows),
+                                            month_first=examples(month_rows), iso=iso),
+               "dates_ordre_mixte", found[0], written, col.uniq[col.codes[odd[0]]],
+               severity=AVERTISSEMENT, position=j, rows=found)  # fmt: skip
 
 
 def far_dates(reader, f, values_u, col, lines, written, j):

@@ -63,6 +63,17 @@ EXPECTED_AMBIGUOUS_DATE = (
     "une date sans ambiguïté : la colonne mélange des dates jour/mois (31/12/2016) et "
     "mois/jour (12/31/2016) ; écrivez-les 2016-12-31"
 )
+EXPECTED_AMBIGUOUS_DATE_VALUE = (
+    "une date sans ambiguïté : la colonne mélange des dates jour/mois et mois/jour, et "
+    "« {value} » peut être le {day_first} (jour/mois) ou le {month_first} (mois/jour) ; "
+    "écrivez {iso_day} ou {iso_month}"
+)
+EXPECTED_MIXED_ORDERS = (
+    "la colonne mélange des dates écrites jour/mois ({day_first}) et mois/jour "
+    "({month_first}) : chacune est lue dans le seul ordre possible, et celles qui se lisent "
+    "dans les deux sens sont signalées à part ; vérifiez la colonne (le plus sûr : des dates "
+    "écrites {iso})"
+)
 EXPECTED_SCALE = (
     "une note de l'échelle {low} à {high} : la colonne contient la note {value}, hors de "
     "l'échelle déclarée ; si le questionnaire utilise une autre échelle, déclarez-la dans "

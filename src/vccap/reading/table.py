@@ -30,6 +30,7 @@ from vccap.reading.checks import (
     convert_dates,
     convert_numbers,
     far_dates,
+    mixed_date_orders,
     number_columns,
 )
 from vccap.reading.dates import DateColumn
@@ -416,6 +417,8 @@ def _convert(reader, grid, data_cols, lines, headers, positions, references):
                 reader.add(expected, code, line, written, uniq[col.codes[i]], position=j)
         for code, expected, value in notes:
             reader.add(expected, code, None, written, value, severity=INFORMATION, position=j)
+        if f.type == "date":
+            mixed_date_orders(reader, dates[f.name], out_u, col, lines, written, j)
         if f.type == "date" and reader.options.period is not None:
             far_dates(reader, f, out_u, col, lines, written, j)
         out[f.name] = C.series_for(f, out_u[col.codes])
