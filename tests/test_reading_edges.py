@@ -9,7 +9,7 @@ import io
 import openpyxl
 import pytest
 
-from reading_helpers import read, workbook
+from reading_helpers import codes, read, workbook
 from vccap.errors import InputError
 from vccap.excel import template_bytes
 from vccap.messages import format_problem, reader_warning
@@ -181,3 +181,153 @@ def test_a_column_in_one_order_is_unaffected(tmp_path, cells):
     table = read(tmp_path, "Date;Territoire;Profil\n" + body, "contacts")
     assert table.ok and table.warnings == [], (table.problems, table.warnings)
     assert table.df["date"].notna().all()
+
+
+# --------------------------------------------------------------------------- scientific notation
+
+
+@pytest.mark.parametrize(
+    ("typed", "about"),
+    [("1,23E+05", "123\u202f000"), ("1.5E+03", "1\u202f500"), ("1e3", "1\u202f000")],
+)
+def test_scientific_notation_is_named_and_never_read(tmp_path, typed, about):
+    table = read(tmp_path, f"Poste;Montant\nsalle;{typed}\ncafé;340\n", "couts")
+    (problem,) = table.problems
+    assert (problem.code, problem.line, problem.value) == ("notation_scientifique", 2, typed)
+    assert problem.expected == (
+        f"un nombre écrit sans exposant : « {typed} » est en notation scientifique (soit environ "
+        f"{about}) ; le tableur l'a peut-être arrondi à l'affichage, et sa valeur exacte serait "
+        "alors perdue ; dans le tableur, formatez la colonne en « Nombre » (clic droit > Format "
+        "de cellule > Nombre), vérifiez la valeur, puis enregistrez à nouveau le fichier"
+    )
+    assert table.df["montant"].isna().tolist() == [True, False]
+
+
+def test_a_native_workbook_number_shown_in_scientific_format_is_read(tmp_path):
+    path = workbook(tmp_path, {"Coûts": [["Poste", "Montant"], ["salle", 123456.0]]})
+    table = read_table(path, "couts")
+    assert table.ok and table.df["montant"].tolist() == [123456.0]
+
+
+# --------------------------------------------------------------------------- ambiguous numbers
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "said"),
+    [("couts", "12,345", "« 12,345 » peut se lire 12\u202f345 (virgule séparateur de milliers) "
+      "ou 12,345 (virgule décimale, entre 12 et 13, mais un montant a au plus deux décimales) ; "
+      "pour 12\u202f345, écrivez 12345"),
+     ("couts", "1.650", "« 1.650 » peut se lire 1\u202f650 (point séparateur de milliers) ou "
+      "1,65 (point décimal, entre 1 et 2) ; pour 1\u202f650, écrivez 1650 ; pour 1,65, écrivez "
+      "1,65"),
+     ("evenements", "1.650", "« 1.650 » peut se lire 1\u202f650 (point séparateur de milliers) "
+      "ou 1,65 (point décimal, entre 1 et 2, mais ce nombre est un entier) ; pour 1\u202f650, "
+      "écrivez 1650")],
+)  # fmt: skip
+def test_an_ambiguous_number_says_both_readings_and_what_to_type(tmp_path, kind, typed, said):
+    content = {
+        "couts": f"Poste;Montant\nsalle;{typed}\n",
+        "evenements": f"Titre;Territoire;Date;Participants\nx;diois;2019-01-01;{typed}\n",
+    }
+    (problem,) = read(tmp_path, content[kind], kind).problems
+    assert problem.code == "nombre_ambigu"
+    assert problem.expected == "un nombre sans ambiguïté : " + said
+
+
+def test_what_the_message_says_to_type_is_read_as_said(tmp_path):
+    """Each writing the message suggests is unambiguous and reads as the reading it names."""
+    from vccap.reading.numbers import ambiguous_text, parse_number_text
+
+    for typed in ("12,345", "1.650", "999,999", "1.000", "12.500"):
+        text = ambiguous_text(typed)
+        for reading, suggestion in (p.split(", écrivez ") for p in text.split(" ; pour ")[1:]):
+            value, ambiguous = parse_number_text(suggestion)
+            assert not ambiguous and suggestion != typed, (typed, suggestion)
+            assert value == float(reading.replace("\u202f", "").replace(",", "."))
+
+
+def test_an_ambiguous_number_in_action_yml_says_both_readings(tmp_path):
+    from vccap.actionfile import ambiguous_text
+
+    assert "pour 1\u202f380, écrivez 1380 ; pour 1,38, écrivez 1,38" in ambiguous_text("1,380")
+
+
+# --------------------------------------------------------------------------- not records
+
+
+@pytest.mark.parametrize(
+    ("last", "value", "column"),
+    [(";1540;", "1540", "Montant"), ("Total;1540;", "Total", None),
+     ("Coût total;1540;", "Coût total", None),
+     ("Dépenses totales TTC;1540;", "Dépenses totales TTC", None),
+     (";1540;Total", "Total", None)],
+)  # fmt: skip
+def test_a_total_row_is_named_as_such_and_left_out(tmp_path, last, value, column):
+    content = f"Poste;Montant;Financeur\nsalle;1200;Région\ncafé;340;\n{last}\n"
+    table = read(tmp_path, content, "couts")
+    assert table.ok, table.problems
+    assert table.df["montant"].tolist() == [1200, 340]
+    (warning,) = table.warnings
+    assert (warning.code, warning.line, warning.value, warning.column) == (
+        "ligne_total", 4, value, column
+    )  # fmt: skip
+    assert "ligne de total" in warning.expected and "laissée de côté" in warning.expected
+
+
+def test_an_unlabelled_row_that_is_no_sum_is_still_an_empty_poste(tmp_path):
+    table = read(tmp_path, "Poste;Montant\nsalle;1200\ncafé;340\n;75\n", "couts")
+    assert [(p.code, p.line, p.column) for p in table.problems] == [("obligatoire", 4, "Poste")]
+    assert table.warnings == []
+
+
+def test_an_unlabelled_grand_total_after_subtotals_is_a_total(tmp_path):
+    content = "Poste;Montant\nsalle;1200\ncafé;300\nSous-total;1500\nrepas;500\n;2000\n"
+    table = read(tmp_path, content, "couts")
+    assert table.ok and table.df["montant"].tolist() == [1200, 300, 500]
+    assert [w.line for w in table.warnings] == [4, 6]
+
+
+@pytest.mark.parametrize(
+    ("kind", "content"),
+    [("satisfaction", "Profil;Satisfaction;Commentaire\nelu;3;Total respect pour l'équipe\n"
+      "partenaire;4;Bien\n"),
+     ("participants", "Nom;Prénom;Profil;Structure\nDupont;Jean;partenaire;Total\n"
+      "Martin;Léa;elu;TotalEnergies\n")],
+)  # fmt: skip
+def test_total_in_a_comment_or_a_company_name_is_a_record(tmp_path, kind, content):
+    table = read(tmp_path, content, kind, references=None)
+    assert table.ok and table.warnings == [] and len(table.df) == 2
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "line"),
+    [("participants", "Nom;Prénom;Profil\nDupont;Jean;elu\nMartin;Léa;partenaire\n;;\n"
+      "NB : chiffres provisoires;;\n", 5),
+     ("satisfaction", "Profil;Satisfaction globale\nelu;3\npartenaire;4\n"
+      "Source : questionnaire papier;\n", 4),
+     ("couts", "Poste;Montant\nsalle;1200\ncafé;340\n* montants TTC;\n", 4)],
+)  # fmt: skip
+def test_a_note_under_the_table_is_named_as_such_and_left_out(tmp_path, kind, content, line):
+    table = read(tmp_path, content, kind, references=None)
+    assert table.ok, table.problems
+    assert len(table.df) == 2
+    (warning,) = table.warnings
+    assert (warning.code, warning.line) == ("ligne_note", line)
+    assert format_problem(warning).endswith(
+        " — avertissement : note sous le tableau laissée de côté (ce n'est pas un "
+        "enregistrement ; pour la garder, écrivez-la plutôt dans retour_experience.md)"
+    )
+    assert reader_warning(warning).endswith(
+        f"une ligne de note sous le tableau (ligne {line}) a été laissée de côté."
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "content"),
+    [("participants", "Nom;Prénom;Profil\nDupont;Jean;elu\nMartin;;\n"),  # a name alone
+     ("satisfaction", "Profil;Satisfaction;Commentaire\nelu;3;bien\n;;Remarque : trop long\n"),
+     ("satisfaction", "Commentaire\nNB : trop long\nBien\n")],  # a table of one column
+)  # fmt: skip
+def test_single_cells_that_are_records_are_kept(tmp_path, kind, content):
+    table = read(tmp_path, content, kind, references=None)
+    assert len(table.df) == 2 and "ligne_note" not in codes(table.warnings)

@@ -537,7 +537,6 @@ def test_impossible_dates(tmp_path, typed):
         (",5", 0.5),
         ("0", 0.0),
         ("+12", 12.0),
-        ("1e3", 1000.0),
     ],
 )
 def test_numbers(tmp_path, typed, value):

@@ -128,6 +128,7 @@ def _table_title(table: str | None) -> str:
 
 _READER_WORDING = {
     "ligne_total": "{n} de total ({lines}) {verb} laissée{s} de côté.",
+    "ligne_note": "{n} de note sous le tableau ({lines}) {verb} laissée{s} de côté.",
     "lignes_masquees": "{n} masquée{s} dans le tableur ({lines}) {verb} comptée{s}.",
     "doublon_ligne": "{n} identique{s} à une ligne précédente ({lines}) {verb} comptée{s}.",
     "doublon_personne": "une même personne apparaît sur plusieurs lignes ({lines}).",

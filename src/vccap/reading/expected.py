@@ -52,10 +52,6 @@ EXPECTED_NO_COLUMN = (
     "au moins une colonne reconnue ({names}) : aucun titre de colonne de ce fichier "
     "n'est un champ de la table « {kind} »"
 )
-EXPECTED_AMBIGUOUS_NUMBER = (
-    "un nombre sans ambiguïté : « {value} » peut se lire {thousands} (séparateur de "
-    "milliers) ou {decimal} (séparateur décimal) ; écrivez {thousands_plain} ou {decimal_fr}"
-)
 EXPECTED_AMOUNT_DECIMALS = (
     "un montant avec au plus deux décimales (un point ou une virgule de séparateur de milliers ?)"
 )

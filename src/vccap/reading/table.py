@@ -30,6 +30,7 @@ from vccap.reading.checks import (
     convert_dates,
     convert_numbers,
     far_dates,
+    left_out_rows,
     mixed_date_orders,
     number_columns,
 )
@@ -43,15 +44,12 @@ from vccap.reading.expected import (
 )
 from vccap.reading.grid import Grid, Unreadable
 from vccap.reading.headers import choose_header, is_kit_sheet
-from vccap.reading.rows import total_rows
 from vccap.reading.spreadsheet import column_letter, is_workbook, read_workbook_grids
 from vccap.reading.textfile import read_text_grid
 from vccap.schemas import load_schema
 
 __all__ = ["RawTable", "ReadOptions", "read_table"]
 
-#: Fields whose cells never label a total line (not looked at, for speed).
-_NOT_LABELS = {"courriel", "telephone", "code_postal", "date", "suite_souhaitee", "souhait_suite"}
 #: Titles of the timestamp or id column that forms add (identical rows then are repeats).
 _STAMP_HEADERS = {
     "horodateur", "horodatage", "timestamp", "date_de_soumission", "submission_time",
@@ -286,24 +284,9 @@ def _read_grid(
     rows = np.flatnonzero(has_data)
     rows = rows[rows > header_row]
 
-    # Rows that are not records: total lines (a label or a SUM formula) are left out.
-    by_position = {j: name for j, name in mapping.items()}
-    labels = [
-        (col.texts(), col.codes[rows])
-        for j, col in enumerate(grid_cols)
-        if by_position.get(j) not in _NOT_LABELS
-    ]
-    total = total_rows(labels)
-    if grid.sums:
-        total |= np.isin(grid.lines[rows], list(grid.sums))
-    if total.any():
-        for i in np.flatnonzero(total):
-            line = int(grid.lines[rows[i]])
-            label = next((u[c[i]] for u, c in labels if u[c[i]]), "")
-            reader.add("ligne de total laissée de côté (elle n'est pas un enregistrement : "
-                       "ses montants ne sont pas additionnés une seconde fois)", "ligne_total",
-                       line, value=label, severity=AVERTISSEMENT, rows=(line,))  # fmt: skip
-        rows = rows[~total]
+    # Rows that are not records (totals, notes under the table) are left out, with a warning.
+    titles = {positions[name]: written for name, written in headers.items()}
+    rows = left_out_rows(reader, grid, grid_cols, rows, mapping, titles)
     lines = grid.lines[rows].astype(np.int64)
     n = len(rows)
     data_cols = {j: col.take(rows) for j, col in enumerate(grid_cols)}
