@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
+from pathlib import Path
 
 import pytest
 
+from conftest import PRO_2016
 from reading_helpers import codes, read
 from vccap.reading.files import find_table_files, table_kind_of
 from vccap.reading.textfile import sniff_separator
@@ -32,6 +35,65 @@ def test_near_miss_names_are_read_with_a_warning(tmp_path, name, kind):
     assert [(p.code, p.severity, p.table) for p in problems] == [
         ("nom_approchant", "avertissement", kind)
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("liste de présence.csv", "participants"), ("liste_presence.xlsx", "participants"),
+     ("inscrits.csv", "participants"), ("feuille d'émargement.xlsx", "participants"),
+     ("emargement.csv", "participants"), ("présents.csv", "participants"),
+     ("PRESENCES 2019-05-14.ods", "participants"), ("Liste des stagiaires v2.xlsx", "participants"),
+     ("contacts stand.xlsx", "contacts"), ("fiches contact (1).csv", "contacts"),
+     ("questionnaire.xlsx", "satisfaction"), ("Évaluations.csv", "satisfaction"),
+     ("Questionnaire de satisfaction des participants.xlsx", "satisfaction"),
+     ("budget.xlsx", "couts"), ("dépenses 2019.csv", "couts"), ("Bilan financier.ods", "couts"),
+     ("frais de déplacement.csv", "couts"), ("manifestations_automne.xlsx", "evenements"),
+     ("Suivi des accompagnements.csv", "suivi")],
+)  # fmt: skip
+def test_common_french_names_of_a_table_are_read_with_a_warning(tmp_path, name, kind):
+    (tmp_path / name).write_text("x")
+    tables, problems = find_table_files(tmp_path)
+    assert tables == {kind: tmp_path / name}
+    assert [(p.code, p.table) for p in problems] == [("nom_approchant", kind)]
+    assert f"renommez-le {kind}." in problems[0].expected
+
+
+@pytest.mark.parametrize(
+    "name", ["bilan.xlsx", "programme.xlsx", "présentation.xlsx", "évaluation participants.csv"]
+)
+def test_names_that_name_no_table_or_two_are_not_read(tmp_path, name):
+    (tmp_path / name).write_text("x")
+    tables, problems = find_table_files(tmp_path)
+    assert tables == {}
+    assert codes(problems) in (["fichier_non_reconnu"], ["nom_ambigu"])
+
+
+def test_two_files_for_one_table_are_an_error_naming_both(tmp_path):
+    for name in ("participants.csv", "liste de présence.xlsx", "questionnaire.xlsx"):
+        (tmp_path / name).write_text("x")
+    tables, problems = find_table_files(tmp_path)
+    assert tables == {"satisfaction": tmp_path / "questionnaire.xlsx"}  # its own table, read
+    double = next(p for p in problems if p.code == "fichier_double")
+    assert double.is_error and double.table == "participants"
+    assert double.expected == (
+        "un seul fichier pour la table « participants » : « liste de présence.xlsx » et "
+        "« participants.csv » désignent tous deux cette table et aucun n'est lu ; gardez-en un "
+        "seul dans le dossier de l'action et déplacez l'autre ailleurs"
+    )
+    near = [p.table for p in problems if p.code == "nom_approchant"]
+    assert near == ["satisfaction"]  # the double says it all for participants
+
+
+def test_file_words_come_from_the_schemas_and_name_one_table_each():
+    from vccap.reading.files import file_words
+    from vccap.schemas import TABLE_KINDS, load_schema
+
+    words = file_words()
+    assert set(words.values()) == set(TABLE_KINDS)
+    assert words[("bilan", "financier")] == "couts" and ("bilan",) not in words
+    for kind in TABLE_KINDS:
+        for phrase in load_schema(kind).file_names:
+            assert table_kind_of(phrase)[0] == kind, phrase
 
 
 def test_exact_names_in_any_case_are_read_silently(tmp_path):
@@ -66,13 +128,13 @@ def test_known_junk_is_ignored_silently(tmp_path, name):
 
 
 def test_other_files_are_listed_or_reported(tmp_path):
-    for name in ("programme.pdf", "inscrits.xlsx", "notes.txt", "action.yml",
+    for name in ("programme.pdf", "bilan.xlsx", "notes.txt", "action.yml",
                  "retour_experience.md", "correspondances.yml"):  # fmt: skip
         (tmp_path / name).write_text("x")
     _, problems = find_table_files(tmp_path)
     found = sorted((p.file.rsplit("/", 1)[-1], p.code, p.severity) for p in problems)
     assert found == [
-        ("inscrits.xlsx", "fichier_non_reconnu", "avertissement"),
+        ("bilan.xlsx", "fichier_non_reconnu", "avertissement"),
         ("notes.txt", "fichier_ignore", "information"),
         ("programme.pdf", "fichier_ignore", "information"),
     ]
@@ -90,6 +152,89 @@ def test_symbolic_link_outside_the_workspace_is_not_followed(tmp_path):
     assert tables == {"participants": action / "participants.csv"}
     assert [(p.code, p.severity) for p in problems if p.code == "lien_hors_espace"] == [
         ("lien_hors_espace", "erreur")
+    ]
+
+
+def test_links_in_an_action_folder_are_named_for_what_they_are(tmp_path):
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    action = tmp_path / "ws" / "actions" / "2019-05-x"
+    action.mkdir(parents=True)
+    os.symlink(elsewhere, action / "annexes")
+    os.symlink(tmp_path / "disparu.csv", action / "contacts.csv")
+    tables, problems = find_table_files(action, workspace=tmp_path / "ws")
+    assert tables == {}
+    found = {p.file.rsplit("/", 1)[-1]: p for p in problems}
+    assert found["annexes"].code == "lien_hors_espace"
+    assert found["annexes"].expected.startswith("un dossier de l'espace de travail (c'est un lien")
+    assert found["contacts.csv"].code == "lien_casse" and found["contacts.csv"].is_error
+    # Without a workspace, a broken link is still said (never « dossier ignoré »).
+    assert codes(find_table_files(action)[1]) == ["fichier_ignore", "lien_casse"]
+
+
+def _actions_problems(ws):
+    return {(p.action, p.code): p for p in ws.problems + ws.ignored}
+
+
+def test_an_action_folder_linked_from_outside_is_named_a_folder_and_not_followed(
+    tmp_path, example_copy
+):
+    from vccap.loading import load_workspace
+    from vccap.messages import format_problem
+
+    outside = tmp_path / "ailleurs" / "2019-01-lien"
+    shutil.copytree(example_copy / "actions" / PRO_2016, outside)
+    (outside / "action.yml").write_text("id: 2019-01-lien\n", encoding="utf-8")
+    os.symlink(outside, example_copy / "actions" / "2019-01-lien")
+    ws = load_workspace(example_copy)
+    assert "2019-01-lien" not in ws.actions
+    problem = _actions_problems(ws)[("2019-01-lien", "lien_hors_espace")]
+    assert format_problem(problem) == (
+        "data/actions/2019-01-lien: attendu : un dossier de l'espace de travail (c'est un lien "
+        "symbolique vers un dossier hors de l'espace : il n'est pas suivi ; copiez le dossier "
+        "dans l'espace)"
+    )
+    assert [p.code for p in ws.problems] == ["lien_hors_espace"]
+
+
+def test_an_action_folder_linked_inside_the_workspace_is_followed(example_copy):
+    from vccap.loading import load_workspace
+
+    before = load_workspace(example_copy).raw_tables(PRO_2016)["participants"].df
+    archives = example_copy / "archives"
+    archives.mkdir()
+    (example_copy / "actions" / PRO_2016).rename(archives / PRO_2016)
+    os.symlink(Path("..") / "archives" / PRO_2016, example_copy / "actions" / PRO_2016)
+    ws = load_workspace(example_copy)
+    assert ws.problems == [] and PRO_2016 in ws.actions
+    assert ws.raw_tables(PRO_2016)["participants"].df.equals(before)
+
+
+def test_broken_links_and_files_in_the_actions_folder_are_said(example_copy):
+    from vccap.loading import load_workspace
+
+    actions = example_copy / "actions"
+    os.symlink(actions / "disparue", actions / "2019-03-disparue")
+    (actions / "notes.txt").write_text("à faire", encoding="utf-8")
+    (actions / "Thumbs.db").write_bytes(b"\0")
+    ws = load_workspace(example_copy)
+    found = _actions_problems(ws)
+    assert found[("2019-03-disparue", "lien_casse")].is_error
+    notes = found[(None, "fichier_ignore")]
+    assert notes.file.endswith("actions/notes.txt") and notes.severity == "information"
+    assert [p.code for p in ws.problems] == ["lien_casse"] and len(ws.ignored) == 1
+
+
+def test_an_actions_folder_linked_out_of_the_workspace_is_one_problem(tmp_path, example_copy):
+    from vccap.loading import load_workspace
+
+    moved = tmp_path / "actions-ailleurs"
+    (example_copy / "actions").rename(moved)
+    os.symlink(moved, example_copy / "actions")
+    ws = load_workspace(example_copy)
+    assert ws.actions == {}
+    assert [(p.code, p.expected.split(" (")[0]) for p in ws.problems] == [
+        ("lien_hors_espace", "un dossier de l'espace de travail")
     ]
 
 

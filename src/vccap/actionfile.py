@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 from vccap.errors import ERREUR, InputError
 from vccap.model import ACTION_KEYS, SLUG_RE, STATUTS, Action, LigneBudget, Objectif
 from vccap.normalize import fold
-from vccap.paths import EXPECTED_INSIDE, inside
+from vccap.paths import link_problem
 from vccap.reading.dates import parse_date_text
 from vccap.reading.files import find_table_files
-from vccap.reading.numbers import decimals_of, parse_number_text
+from vccap.reading.numbers import ambiguous_text, decimals_of, parse_number_text
 from vccap.schemas import load_schema
 from vccap.yamlio import Lines, read_yaml_texts
 
@@ -122,9 +122,16 @@ def _date(ctx: _Context, key: tuple, value: Any) -> dt.date | None:
 
 
 def _number(
-    ctx: _Context, key: tuple, value: Any, expected: str = EXPECTED_NUMBER, text: str | None = None
+    ctx: _Context,
+    key: tuple,
+    value: Any,
+    expected: str = EXPECTED_NUMBER,
+    text: str | None = None,
+    *,
+    amount: bool = False,
 ) -> float | None:
-    """A number read from its text: ``310 €``, ``1 380``, ``0,75``; ``1.650`` is ambiguous."""
+    """A number read from its text: ``310 €``, ``1 380``, ``0,75``; ``1.650`` is ambiguous
+    (``amount``: a sum of money, whose ambiguous writing is worded as such)."""
     if value is None or value == "":
         return None
     if isinstance(value, bool) or isinstance(value, dict | list):
@@ -133,8 +140,7 @@ def _number(
     text = ctx.text(key, value).strip() if text is None else text
     number, ambiguous = parse_number_text(text)
     if ambiguous:
-        ctx.say(key, "un nombre sans ambiguïté : le point ou la virgule est-il un séparateur "
-                "de milliers ou décimal ? écrivez 1650 ou 1,65", text, "nombre_ambigu")  # fmt: skip
+        ctx.say(key, ambiguous_text(text, places=2 if amount else None), text, "nombre_ambigu")
         return None
     if number is None:
         ctx.say(key, expected, text, "nombre")
@@ -278,9 +284,9 @@ def load_action(ws: Workspace, action_dir: Path) -> Action | None:
         ws.add(InputError(ws.display(path), "un fichier action.yml dans le dossier de l'action",
                           code="fichier_absent", action=action_id))  # fmt: skip
         return None
-    if not inside(ws.root, path):
-        ws.add(InputError(ws.display(path), EXPECTED_INSIDE, code="lien_hors_espace",
-                          action=action_id))  # fmt: skip
+    link = link_problem(ws.root, path)
+    if link is not None:
+        ws.add(InputError(ws.display(path), link[1], code=link[0], action=action_id))
         return None
     try:
         data, lines, texts = read_yaml_texts(path, ws.display(path), action=action_id)
@@ -430,7 +436,9 @@ def _budget(ctx: _Context, item: tuple[Any, tuple]) -> list[LigneBudget]:
                     "budget")  # fmt: skip
             continue
         value, written = fields["montant"]
-        montant = _number(ctx, here + (written,), value, "un montant (ex. 1 380 ou 450,50 €)")
+        montant = _number(
+            ctx, here + (written,), value, "un montant (ex. 1 380 ou 450,50 €)", amount=True
+        )
         if montant is None:
             continue
         if decimals_of(ctx.text(here + (written,), value)) > 2:

@@ -52,9 +52,6 @@ from vccap.excel_guide import (
     NUMBER_FORMAT,
     PERSONAL_NOTE,
     REFERENCE_NOUNS,
-    SHEET_DICTIONARY,
-    SHEET_INSTRUCTIONS,
-    SHEET_LISTS,
     TEMPLATE_ROWS,
     ZIP_TIME,
     choices,
@@ -65,6 +62,12 @@ from vccap.excel_guide import (
 )
 from vccap.normalize import fold
 from vccap.schemas import SCHEMA_KINDS, TABLE_KINDS, Field, load_schema
+from vccap.template_sheets import (
+    LIST_OF_BOOLEANS,
+    SHEET_DICTIONARY,
+    SHEET_INSTRUCTIONS,
+    SHEET_LISTS,
+)
 
 __all__ = [
     "BOOLEAN_CHOICES",
@@ -113,7 +116,7 @@ def _validation(f: Field, lists: _Lists, references: Mapping[str, Sequence[str]]
     """The data validation of a field's column, or None."""
     offered = choices(f)
     if offered:
-        name = (f.echelle or f.name) if f.enum else "oui_non"
+        name = (f.echelle or f.name) if f.enum else LIST_OF_BOOLEANS
         dv = DataValidation(type="list", formula1=lists.range_for(name, offered), allow_blank=True)
         dv.errorTitle = "Valeur non prévue"
         dv.error = f"Choisissez une valeur dans la liste déroulante de la colonne « {f.title} »."

@@ -15,13 +15,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from vccap.normalize import fold
 from vccap.schemas import REFERENCE_TABLES, Field, load_schema
+from vccap.template_sheets import DICTIONARY_HEADERS, INSTRUCTIONS_TITLE
 
 TEMPLATE_ROWS = 500
 """Pre-formatted empty rows (with validations) under the header row."""
 
-SHEET_INSTRUCTIONS = "Instructions"
-SHEET_DICTIONARY = "Dictionnaire"
-SHEET_LISTS = "listes"
 
 DATE_FORMAT = "DD/MM/YYYY"
 NUMBER_FORMAT = "#,##0.00"
@@ -270,7 +268,7 @@ def instructions_sheet(sheet: Worksheet, kind: str) -> None:
             cell.fill = fill
         row += 1
 
-    put(f"Modèle de tableau « {schema.title} » ({kind})", FONT_TITLE)
+    put(INSTRUCTIONS_TITLE.format(title=schema.title, kind=kind), FONT_TITLE)
     put(schema.description)
     row += 1
     for title, lines in (
@@ -292,17 +290,6 @@ def instructions_sheet(sheet: Worksheet, kind: str) -> None:
         f"Modèle produit par vccap à partir du schéma de la table « {kind} ».",
         Font(italic=True, color="595959"),
     )
-
-
-DICTIONARY_HEADERS = (
-    "Colonne",
-    "Nom technique",
-    "Type",
-    "Obligatoire",
-    "Valeurs permises",
-    "Description",
-    "Donnée personnelle",
-)
 
 
 def dictionary_sheet(sheet: Worksheet, kind: str) -> None:

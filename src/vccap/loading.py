@@ -16,7 +16,7 @@ import pandas as pd
 
 from vccap.actionfile import load_action
 from vccap.catalogue import type_from_spec
-from vccap.errors import InputError, WorkspaceNotFound
+from vccap.errors import INFORMATION, InputError, WorkspaceNotFound
 from vccap.model import (
     DEMARCHE_KEYS,
     ID_RE,
@@ -25,7 +25,8 @@ from vccap.model import (
     Structure,
     Territoire,
 )
-from vccap.paths import EXPECTED_INSIDE, inside
+from vccap.paths import link_problem
+from vccap.reading.files import is_junk
 from vccap.workspace import Workspace, fresh_action
 from vccap.yamlio import Lines, read_yaml
 
@@ -55,7 +56,7 @@ def _check_links(ws: Workspace) -> None:
     """The column mappings and the actions folder, when a link leads them out of the
     workspace, are problems (the other files are checked when they are read)."""
     for path in (ws.root / "correspondances.yml", ws.root / "actions"):
-        if path.exists():
+        if path.exists() or path.is_symlink():
             _outside(ws, path)
 
 
@@ -68,10 +69,13 @@ def _load_correspondances(ws: Workspace) -> None:
 
 
 def _outside(ws: Workspace, path: Path, action: str | None = None) -> bool:
-    """True (and a problem) when ``path`` is a link to something outside the workspace."""
-    if inside(ws.root, path):
+    """True (and a problem) when ``path`` is a link not followed: out of the workspace
+    (a file or a folder, said as such) or to nothing."""
+    found = link_problem(ws.root, path)
+    if found is None:
         return False
-    ws.add_problem(path, EXPECTED_INSIDE, code="lien_hors_espace", action=action)
+    code, expected = found
+    ws.add_problem(path, expected, code=code, action=action)
     return True
 
 
@@ -355,14 +359,21 @@ ACTIONS = ActionMemo()
 
 
 def _load_actions(ws: Workspace) -> None:
+    """Every folder of ``actions/`` is an action; a link to a folder inside the workspace is
+    followed, a link out of it or to nothing is an error, a file there is listed as ignored."""
     folder = ws.root / "actions"
-    if not folder.is_dir():
-        return
+    if not folder.is_dir() or link_problem(ws.root, folder) is not None:
+        return  # a link out of the workspace: said by _check_links, never followed
     context = (str(ws.root), _files_key(ws.root, recursive=False))
-    for action_dir in sorted(
-        p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
-    ):
+    for action_dir in sorted(folder.iterdir()):
+        if is_junk(action_dir.name):
+            continue
         if _outside(ws, action_dir, action_dir.name):
+            continue
+        if not action_dir.is_dir():
+            ws.add(InputError(ws.display(action_dir), "fichier ignoré (le dossier actions/ "
+                              "contient un dossier par action)", code="fichier_ignore",
+                              severity=INFORMATION))  # fmt: skip
             continue
         action = ACTIONS.load(ws, action_dir, context)
         if action is None:

@@ -128,10 +128,13 @@ def _table_title(table: str | None) -> str:
 
 _READER_WORDING = {
     "ligne_total": "{n} de total ({lines}) {verb} laissée{s} de côté.",
+    "ligne_note": "{n} de note sous le tableau ({lines}) {verb} laissée{s} de côté.",
     "lignes_masquees": "{n} masquée{s} dans le tableur ({lines}) {verb} comptée{s}.",
     "doublon_ligne": "{n} identique{s} à une ligne précédente ({lines}) {verb} comptée{s}.",
     "doublon_personne": "une même personne apparaît sur plusieurs lignes ({lines}).",
     "date_eloignee": "une date éloignée des dates de l'action a été relevée ({lines}).",
+    "dates_ordre_mixte": "des dates écrites tantôt jour/mois, tantôt mois/jour ({lines}) ont "
+    "été lues chacune dans le seul ordre possible.",
     "colonne_semblable": "une colonne du fichier n'a pas été reconnue ; "
     "l'information qu'elle contient n'est pas prise en compte.",
     "nom_approchant": "le tableau a été lu dans un fichier dont le nom n'est pas le nom attendu.",

@@ -12,6 +12,10 @@ vccap's own properties (prefixed ``vccap:``):
                       workspace table; unknown values are a problem only when strict
 ``vccap:texte_libre`` free text
 ``vccap:format``      a special string format ("code_postal", "departement")
+
+and, on a table: ``vccap:noms_de_fichier``, the words or phrases that name the table in a
+file name besides its kind (« émargement », « liste de présence » for participants), in
+the singular (a plural is recognised as well; see :mod:`vccap.reading.files`).
 """
 
 from __future__ import annotations
@@ -98,13 +102,14 @@ class Field:
 
 @dataclass(frozen=True)
 class TableSchema:
-    """The schema of one table kind."""
+    """The schema of one table kind (``file_names``: see ``vccap:noms_de_fichier``)."""
 
     kind: str
     title: str
     description: str
     fields: tuple[Field, ...]
     descriptor: MappingProxyType = field(hash=False, compare=False, repr=False)
+    file_names: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -175,6 +180,7 @@ def load_schema(kind: str) -> TableSchema:
         description=d["description"],
         fields=tuple(_field(fd) for fd in d["fields"]),
         descriptor=MappingProxyType(d),
+        file_names=tuple(d.get("vccap:noms_de_fichier", ())),
     )
 
 

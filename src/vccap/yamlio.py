@@ -117,7 +117,9 @@ def _read_yaml(path: Path, display: str, *, action: str | None = None) -> tuple[
     try:
         text, _ = decode(raw) if raw.strip() else ("", "utf-8")
     except Unreadable as exc:
-        raise InputError(display, exc.expected, code="encodage", action=action) from None
+        code = "encodage_mixte" if exc.code == "encodage_mixte" else "encodage"
+        raise InputError(display, exc.expected, line=exc.line, value=exc.value, code=code,
+                         action=action) from None  # fmt: skip
     try:
         loader = _Loader(text)
         try:

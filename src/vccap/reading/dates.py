@@ -6,7 +6,9 @@ the column shows month first: ``6/15/2016``), dates in words in French or Englis
 (``mercredi 15 juin 2016``, ``15 juin 2016``, ``1er juin 2016``, ``15-juin-16``,
 ``June 15, 2016``), form timestamps (``14/05/2019 17:55:02``, ``2019/05/14 5:55:02 PM
 GMT+2``) and Excel serial numbers. A column that holds both ``31/12/2016`` and
-``12/31/2016`` is ambiguous: its cells that could be read both ways are reported.
+``12/31/2016`` mixes both orders: each sure date is read in its only order, the cells that
+could be read both ways are reported with their two readings, and the column itself gets a
+warning with examples of both orders (:func:`vccap.reading.checks.mixed_date_orders`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import pandas as pd
 
 from vccap.normalize import fold
 
-__all__ = ["DateColumn", "parse_date_text"]
+__all__ = ["MONTH_NAMES", "DateColumn", "parse_date_text"]
 
 MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1, "january": 1, "fevrier": 2, "fevr": 2, "fev": 2,
@@ -30,6 +32,9 @@ MONTHS = {
     "sept": 9, "sep": 9, "september": 9, "octobre": 10, "oct": 10, "october": 10,
     "novembre": 11, "nov": 11, "november": 11, "decembre": 12, "dec": 12, "december": 12,
 }  # fmt: skip
+#: French month names, January first (to say a date in words).
+MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+               "septembre", "octobre", "novembre", "décembre")  # fmt: skip
 _DAYS = (
     "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim|"
     "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun"
@@ -77,13 +82,28 @@ class DateColumn:
         self.numeric = s.str.extract(_NUMERIC)
         first = pd.to_numeric(self.numeric[0], errors="coerce")
         second = pd.to_numeric(self.numeric[1], errors="coerce")
-        self.day_first = bool(((first > 12) & (second <= 12)).any())
-        self.month_first = bool(((second > 12) & (first <= 12)).any())
+        #: Per distinct text: a numeric date that can only be day first (13/02/2018) or
+        #: only month first (02/13/2018).
+        self.sure_day_first = ((first > 12) & (second <= 12)).to_numpy(dtype=bool)
+        self.sure_month_first = ((second > 12) & (first <= 12)).to_numpy(dtype=bool)
+        self.day_first = bool(self.sure_day_first.any())
+        self.month_first = bool(self.sure_month_first.any())
         self._first, self._second = first, second
 
     @property
     def conflicting(self) -> bool:
         return self.day_first and self.month_first
+
+    def readings(self, i: int) -> tuple[dt.date, dt.date] | None:
+        """The two dates distinct text ``i`` can be, day first then month first (None when
+        it is not a numeric date that both orders can read)."""
+        year = _year(self.numeric[2].iloc[i : i + 1]).iloc[0]
+        first, second = self._first.iloc[i], self._second.iloc[i]
+        try:
+            return (dt.date(int(year), int(second), int(first)),
+                    dt.date(int(year), int(first), int(second)))  # fmt: skip
+        except (TypeError, ValueError):  # NaN parts, or one order is no date
+            return None
 
     def values(self, month_first: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
         """``(dates, ambiguous)`` per distinct text (datetime64[ns], NaT when not a date).

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from vccap.paths import EXPECTED_INSIDE
-
 EXPECTED_DATE = "une date (2016-06-15 ou 15/06/2016)"
 EXPECTED_NUMBER = "un nombre (1234,5)"
 EXPECTED_INTEGER = "un nombre entier (12)"
@@ -32,6 +30,11 @@ EXPECTED_ENCODING = (
     "un texte lisible : l'encodage de ce fichier n'a pas pu être reconnu avec certitude ; "
     "enregistrez-le en « CSV UTF-8 »"
 )
+EXPECTED_MIXED = (
+    "un fichier dans un seul encodage : la plupart des lignes sont en {most}, mais {lines} "
+    "{what} ; vccap ne devine pas : ouvrez le fichier dans un éditeur de texte, retapez "
+    "{its} lettres accentuées, puis enregistrez-le en UTF-8"
+)
 EXPECTED_QUOTE = (
     "un guillemet fermant : un guillemet ouvert à cette ligne n'est jamais refermé et avale "
     "les lignes suivantes ; fermez-le ou supprimez-le"
@@ -49,10 +52,6 @@ EXPECTED_NO_COLUMN = (
     "au moins une colonne reconnue ({names}) : aucun titre de colonne de ce fichier "
     "n'est un champ de la table « {kind} »"
 )
-EXPECTED_AMBIGUOUS_NUMBER = (
-    "un nombre sans ambiguïté : « {value} » peut se lire {thousands} (séparateur de "
-    "milliers) ou {decimal} (séparateur décimal) ; écrivez {thousands_plain} ou {decimal_fr}"
-)
 EXPECTED_AMOUNT_DECIMALS = (
     "un montant avec au plus deux décimales (un point ou une virgule de séparateur de milliers ?)"
 )
@@ -60,12 +59,22 @@ EXPECTED_AMBIGUOUS_DATE = (
     "une date sans ambiguïté : la colonne mélange des dates jour/mois (31/12/2016) et "
     "mois/jour (12/31/2016) ; écrivez-les 2016-12-31"
 )
+EXPECTED_AMBIGUOUS_DATE_VALUE = (
+    "une date sans ambiguïté : la colonne mélange des dates jour/mois et mois/jour, et "
+    "« {value} » peut être le {day_first} (jour/mois) ou le {month_first} (mois/jour) ; "
+    "écrivez {iso_day} ou {iso_month}"
+)
+EXPECTED_MIXED_ORDERS = (
+    "la colonne mélange des dates écrites jour/mois ({day_first}) et mois/jour "
+    "({month_first}) : chacune est lue dans le seul ordre possible, et celles qui se lisent "
+    "dans les deux sens sont signalées à part ; vérifiez la colonne (le plus sûr : des dates "
+    "écrites {iso})"
+)
 EXPECTED_SCALE = (
     "une note de l'échelle {low} à {high} : la colonne contient la note {value}, hors de "
     "l'échelle déclarée ; si le questionnaire utilise une autre échelle, déclarez-la dans "
     "action.yml (par exemple « echelle: 1-5 »)"
 )
-EXPECTED_SYMLINK = EXPECTED_INSIDE  # one wording for a link out of the workspace
 EXPECTED_TABLE_NAME = (
     "un nom de tableau reconnu : participants, contacts, satisfaction, suivi, evenements ou "
     "couts (.csv, .xlsx, .ods ou .xls)"

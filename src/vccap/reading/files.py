@@ -4,48 +4,83 @@ Every entry of an action folder is either read as a table, ignored because it is
 junk (``~$…``, ``._…``, ``.~lock…#``, ``Thumbs.db``, ``*.bak``…) or a known file of the kit
 (``action.yml``, ``retour_experience.md``), or reported: a near-miss name
 (``participants (1).csv``, ``Participants - Feuille 1.csv``, ``liste participants
-19-05-2016.csv``, ``satisfaction - copie.xlsx``) is read as its table with a warning when
-it names one table only; another spreadsheet is a warning with the expected names; any
-other file is listed as ignored. A symbolic link that leads outside the workspace is not
-followed (an error).
+19-05-2016.csv``, ``satisfaction - copie.xlsx``) or a common French name of the table
+(``liste de présence.csv``, ``inscrits.xlsx``, ``Questionnaire.xlsx``, ``budget.csv``: the
+schemas' ``vccap:noms_de_fichier``) is read as its table with a warning when it names one
+table only; two files naming one table are an error naming both (none is chosen);
+another spreadsheet is a warning with the expected names; any other file is listed as
+ignored. A symbolic link that leads outside the workspace is not followed (an error).
 """
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from vccap.errors import AVERTISSEMENT, INFORMATION, InputError
 from vccap.normalize import fold
-from vccap.paths import inside
-from vccap.reading.expected import EXPECTED_OLD_FORMAT, EXPECTED_SYMLINK, EXPECTED_TABLE_NAME
-from vccap.schemas import TABLE_KINDS
+from vccap.paths import inside, link_problem
+from vccap.reading.expected import EXPECTED_OLD_FORMAT, EXPECTED_TABLE_NAME
+from vccap.schemas import TABLE_KINDS, load_schema
 
-__all__ = ["TABLE_SUFFIXES", "find_table_files", "inside", "table_kind_of"]
+__all__ = ["TABLE_SUFFIXES", "file_words", "find_table_files", "inside", "is_junk", "table_kind_of"]
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 _UNSUPPORTED_SUFFIXES = (".numbers", ".gsheet", ".fods")
 _KIT_FILES = {"action.yml", "action.yaml", "retour_experience.md", "correspondances.yml"}
 _JUNK_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "icon\r"}
 _JUNK_SUFFIXES = (".bak", ".tmp", ".swp", ".crdownload", ".part", ".lnk")
-#: Words of a file name that name a table kind (singular, plural, common synonyms).
-_KIND_WORDS = {
-    **{k: k for k in TABLE_KINDS},
-    "participant": "participants",
-    "emargement": "participants",
-    "contact": "contacts",
-    "cout": "couts",
-    "depenses": "couts",
-    "depense": "couts",
-    "evenement": "evenements",
-    "suivis": "suivi",
-    "satisfactions": "satisfaction",
-}
-
-
 _OF = {"de", "des", "du", "d"}
 
 
-def _is_junk(name: str) -> bool:
+def _singular(word: str) -> str:
+    """A folded word without a plural mark (« inscrits » -> « inscrit »), to compare words.
+
+    Applied alike to the words of a file name and to the schemas' phrases, so that
+    « frais » and « frai » or « avis » and « avi » still meet.
+    """
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
+
+
+@cache
+def file_words() -> dict[tuple[str, ...], str]:
+    """``{phrase as singular folded words: table kind}``, from the table schemas.
+
+    Each kind is named by itself and by its schema's ``vccap:noms_de_fichier`` (« émargement »,
+    « liste de présence », « bilan financier »…). Raises ``ValueError`` when one phrase
+    names two kinds (a mistake in the schemas).
+    """
+    out: dict[tuple[str, ...], str] = {}
+    for kind in TABLE_KINDS:
+        for phrase in (kind, *load_schema(kind).file_names):
+            key = tuple(_singular(w) for w in fold(phrase).split("_"))
+            owner = out.setdefault(key, kind)
+            if owner != kind:
+                raise ValueError(f"file name {phrase!r} names both {owner!r} and {kind!r}")
+    return out
+
+
+def _kinds_named(words: list[str]) -> list[tuple[int, str]]:
+    """``(position, kind)`` of each phrase of ``words`` that names a table (longest first)."""
+    vocabulary = file_words()
+    longest = max(len(k) for k in vocabulary)
+    singular = [_singular(w) for w in words]
+    found: list[tuple[int, str]] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            kind = vocabulary.get(tuple(singular[i : i + size]))
+            if kind is not None:
+                found.append((i, kind))
+                i += size
+                break
+        else:
+            i += 1
+    return found
+
+
+def is_junk(name: str) -> bool:
+    """Whether a file name is known junk of office software and systems (never reported)."""
     lower = name.lower()
     return (
         lower.startswith(("~$", "._", ".~lock", "~lock", "."))
@@ -59,13 +94,14 @@ def table_kind_of(stem: str) -> tuple[str | None, bool, list[str]]:
 
     ``exact`` is True when the stem folds to the kind itself (``Contacts``); otherwise the
     kind is the only table named by the stem's words (``participants (1)``, ``Liste
-    participants 19-05-2016``). With several kinds named, ``kind`` is None.
+    participants 19-05-2016``, ``liste de présence``, ``Budget 2019``: see
+    :func:`file_words`). With several kinds named, ``kind`` is None.
     """
     key = fold(stem)
     if key in TABLE_KINDS:
         return key, True, [key]
     words = key.split("_")
-    found = [(i, _KIND_WORDS[w]) for i, w in enumerate(words) if w in _KIND_WORDS]
+    found = _kinds_named(words)
     named = sorted({kind for _, kind in found})
     if len(named) == 1:
         return named[0], False, named
@@ -111,10 +147,11 @@ def find_table_files(
 
     for path in sorted(action_dir.iterdir()):
         name = path.name
-        if _is_junk(name):
+        if is_junk(name):
             continue
-        if path.is_symlink() and workspace is not None and not inside(workspace, path):
-            say(path, EXPECTED_SYMLINK, "lien_hors_espace", value=name)
+        link = link_problem(workspace, path) if path.is_symlink() else None
+        if link is not None:
+            say(path, link[1], link[0], value=name)
             continue
         if name.lower() in _KIT_FILES:
             continue
@@ -152,11 +189,16 @@ def find_table_files(
             tables[kind] = paths[0]
             continue
         problems[:] = [p for p in problems if not (p.code == "nom_approchant" and p.table == kind)]
-        names = ", ".join(p.name for p in paths)
+        quoted = [f"« {p.name} »" for p in paths]
+        listed = ", ".join(quoted[:-1]) + " et " + quoted[-1]
+        all_of, others = ("tous deux", "l'autre") if len(paths) == 2 else ("tous", "les autres")
         say(
             paths[1],
-            f"un seul fichier pour la table « {kind} » ({kind}.csv ou {kind}.xlsx, pas les deux)",
+            f"un seul fichier pour la table « {kind} » : {listed} désignent {all_of} cette "
+            f"table et aucun n'est lu ; gardez-en un seul dans le dossier de l'action et "
+            f"déplacez {others} ailleurs",
             "fichier_double",
-            value=names,
+            value=", ".join(p.name for p in paths),
+            table=kind,
         )
     return tables, problems

@@ -12,13 +12,20 @@ MAX_CELL = 32_767
 
 
 class Unreadable(Exception):
-    """The file cannot be read as a table (internal; becomes an InputError)."""
+    """The file cannot be read as a table (internal; becomes an InputError).
 
-    def __init__(self, code: str, expected: str, line: int | None = None) -> None:
+    ``line`` is the first line concerned, ``rows`` all of them when there are several, and
+    ``value`` what the first one holds, as shown to the person.
+    """
+
+    def __init__(self, code: str, expected: str, line: int | None = None, *,
+                 value: str | None = None, rows: tuple[int, ...] = ()) -> None:  # fmt: skip
         super().__init__(code, expected, line)
         self.code = code
         self.expected = expected
         self.line = line
+        self.value = value
+        self.rows = rows
 
 
 @dataclass

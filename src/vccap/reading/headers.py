@@ -10,8 +10,16 @@ from vccap.normalize import fold
 from vccap.reading.columns import Column, text_of
 from vccap.reading.grid import Grid
 from vccap.schemas import header_map
+from vccap.template_sheets import (
+    DICTIONARY_HEADERS,
+    INSTRUCTIONS_TITLE,
+    SHEET_DICTIONARY,
+    SHEET_INSTRUCTIONS,
+    SHEET_LISTS,
+    list_names,
+)
 
-__all__ = ["choose_header", "field_of"]
+__all__ = ["choose_header", "field_of", "is_kit_sheet"]
 
 #: Rows looked at for the titles (title lines above them are common, dozens are not).
 _SCAN_ROWS = 30
@@ -23,6 +31,32 @@ def field_of(written: str, hmap: Mapping[str, str], extra: Mapping[str, str]) ->
     if not key:
         return None
     return extra.get(key) or hmap.get(key)
+
+
+_TITLE_START = INSTRUCTIONS_TITLE.split("{")[0]
+
+
+def is_kit_sheet(grid: Grid) -> bool:
+    """Whether a sheet is a helper sheet of the kit's own templates, by name and content.
+
+    « Instructions » whose first cell is the template's title, « Dictionnaire » whose first
+    row is the dictionary's column titles, « listes » whose first row holds only names of
+    the kit's drop-down lists (see :mod:`vccap.template_sheets`). A sheet of the same name
+    with other content is not one (it is reported like any other sheet left aside).
+    """
+    if grid.sheet is None or not grid.height:
+        return False
+    name = fold(grid.sheet)
+    first = [t for t in (text_of(c[0]) for c in grid.columns) if t]
+    if not first:
+        return False
+    if name == fold(SHEET_INSTRUCTIONS):
+        return first[0].startswith(_TITLE_START) and first[0].endswith(")")
+    if name == fold(SHEET_DICTIONARY):
+        return tuple(first) == DICTIONARY_HEADERS
+    if name == fold(SHEET_LISTS):
+        return set(first) <= list_names()
+    return False
 
 
 def _filled_rows(grid: Grid, limit: int) -> list[int]:
@@ -73,10 +107,12 @@ def choose_header(
     The grid is the visible sheet whose title row names the most fields of ``kind`` (the
     first one on ties); a hidden sheet is used only when no visible one names any field.
     The title row is the first filled row unless a later one (within the first rows)
-    names more fields: the lines above it are titles of the document.
+    names more fields: the lines above it are titles of the document. The helper sheets
+    of the kit's templates (:func:`is_kit_sheet`) are never chosen when another sheet is.
     """
     hmap = header_map(kind)
     scored = []
+    grids = [g for g in grids if not is_kit_sheet(g)] or grids
     for order, grid in enumerate(grids):
         best = _best_row(grid, hmap, extra)
         if best is not None:

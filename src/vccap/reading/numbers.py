@@ -15,7 +15,14 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["NumberColumn", "decimals_of", "parse_numbers", "parse_number_text"]
+__all__ = [
+    "NumberColumn",
+    "ambiguous_text",
+    "decimals_of",
+    "parse_number_text",
+    "parse_numbers",
+    "scientific_text",
+]
 
 _CLEAN = re.compile(r"[\s\u00a0\u202f\u2009€]|(?i:eur(?:os?)?$)")
 # Kinds of number writing (per distinct cleaned text).
@@ -28,7 +35,7 @@ _PATTERNS = [
     (DEC_COMMA, r"^[+-]?(?:\d+,\d*|,\d+)$"),
     (EU, r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?$"),
     (EN, r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$"),
-    (EXPONENT, r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$"),
+    (EXPONENT, r"^[+-]?(?:\d+[.,]?\d*|[.,]\d+)[eE][+-]?\d+$"),
 ]
 #: The decimal separator each kind shows ("" when it shows none).
 _EVIDENCE = {DEC_DOT: ".", EN: ".", DEC_COMMA: ",", EU: ","}
@@ -37,7 +44,9 @@ _EVIDENCE = {DEC_DOT: ".", EN: ".", DEC_COMMA: ",", EU: ","}
 class NumberColumn:
     """The distinct texts of one column, classified; :meth:`values` reads them.
 
-    ``evidence`` is the set of decimal separators the column's unambiguous cells show.
+    ``evidence`` is the set of decimal separators the column's unambiguous cells show;
+    ``scientific`` marks the texts in scientific notation (``1,23E+05``, read by
+    :meth:`values` but refused in tables: see :func:`scientific_text`).
     """
 
     def __init__(self, texts: np.ndarray) -> None:
@@ -48,6 +57,7 @@ class NumberColumn:
             kind[hit] = code
         self.clean = s
         self.kind = kind
+        self.scientific = kind == EXPONENT
         self.evidence = {_EVIDENCE[k] for k in np.unique(kind) if k in _EVIDENCE}
 
     def values(self, decimal: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -59,7 +69,9 @@ class NumberColumn:
         """
         s, kind = self.clean, self.kind
         text = s.copy()
-        comma_dec = np.isin(kind, [DEC_COMMA, EU]) | ((kind == AMB_COMMA) & (decimal == ","))
+        comma_dec = np.isin(kind, [DEC_COMMA, EU, EXPONENT]) | (
+            (kind == AMB_COMMA) & (decimal == ",")
+        )
         dot_thousands = (kind == EU) | ((kind == AMB_DOT) & (decimal == ","))
         comma_thousands = (kind == EN) | ((kind == AMB_COMMA) & (decimal == "."))
         text = text.where(~dot_thousands, text.str.replace(".", "", regex=False))
@@ -109,6 +121,60 @@ def parse_number_text(text: str) -> tuple[float | None, bool]:
         return None, True
     value = values[0]
     return (None if np.isnan(value) else float(value)), False
+
+
+def _french(value: float, digits: int = 6) -> str:
+    """A number written the French way (``12\u202f345``, ``1,65``)."""
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}".replace(",", "\u202f")
+    return f"{value:.{digits}g}".replace(".", ",")
+
+
+#: Why the decimal reading of an ambiguous number may be impossible, by places allowed.
+_TOO_MANY_PLACES = {
+    0: "mais ce nombre est un entier",
+    2: "mais un montant a au plus deux décimales",
+}
+
+
+def ambiguous_text(value: str, *, places: int | None = None) -> str:
+    """What an ambiguous number (``1.650``, ``12,345``) can be, and what to type for each.
+
+    ``places`` is how many decimals the field allows (2 for an amount, 0 for a count,
+    None for any): a decimal reading with more is said to be impossible, not offered.
+    """
+    clean = _CLEAN.sub("", value)
+    sep = "." if "." in clean else ","
+    thousands = int(clean.replace(sep, ""))
+    decimal = float(clean.replace(sep, "."))
+    name = "point" if sep == "." else "virgule"
+    decimal_name = "point décimal" if sep == "." else "virgule décimale"
+    shown = _french(decimal)
+    after = len(shown.split(",")[1]) if "," in shown else 0
+    if 0 < decimal and decimal != int(decimal):
+        decimal_name += f", entre {int(decimal)} et {int(decimal) + 1}"
+    if places is not None and after > places:
+        decimal_name += ", " + _TOO_MANY_PLACES.get(places, f"mais au plus {places} décimales")
+    readings = (
+        f"un nombre sans ambiguïté : « {value} » peut se lire {_french(thousands)} ({name} "
+        f"séparateur de milliers) ou {shown} ({decimal_name}) ; pour {_french(thousands)}, "
+        f"écrivez {thousands}"
+    )
+    if places is not None and after > places:
+        return readings
+    typed = shown + "0" if after == 3 else shown  # « 12,3450 »: four decimals are sure
+    return f"{readings} ; pour {shown}, écrivez {typed}"
+
+
+def scientific_text(value: str, number: float) -> str:
+    """What a number in scientific notation is (``1,23E+05``) and what to do about it."""
+    return (
+        f"un nombre écrit sans exposant : « {value} » est en notation scientifique (soit "
+        f"environ {_french(number)}) ; le tableur l'a peut-être arrondi à l'affichage, et sa "
+        "valeur exacte serait alors perdue ; dans le tableur, formatez la colonne en « Nombre » "
+        "(clic droit > Format de cellule > Nombre), vérifiez la valeur, puis enregistrez à "
+        "nouveau le fichier"
+    )
 
 
 def decimals_of(text: str) -> int:

@@ -30,6 +30,8 @@ from vccap.reading.checks import (
     convert_dates,
     convert_numbers,
     far_dates,
+    left_out_rows,
+    mixed_date_orders,
     number_columns,
 )
 from vccap.reading.dates import DateColumn
@@ -41,16 +43,13 @@ from vccap.reading.expected import (
     EXPECTED_WEB_PAGE,
 )
 from vccap.reading.grid import Grid, Unreadable
-from vccap.reading.headers import choose_header
-from vccap.reading.rows import total_rows
+from vccap.reading.headers import choose_header, is_kit_sheet
 from vccap.reading.spreadsheet import column_letter, is_workbook, read_workbook_grids
 from vccap.reading.textfile import read_text_grid
 from vccap.schemas import load_schema
 
 __all__ = ["RawTable", "ReadOptions", "read_table"]
 
-#: Fields whose cells never label a total line (not looked at, for speed).
-_NOT_LABELS = {"courriel", "telephone", "code_postal", "date", "suite_souhaitee", "souhait_suite"}
 #: Titles of the timestamp or id column that forms add (identical rows then are repeats).
 _STAMP_HEADERS = {
     "horodateur", "horodatage", "timestamp", "date_de_soumission", "submission_time",
@@ -190,8 +189,9 @@ def read_table(
     shown = display if display is not None else str(path)
     reader = _Reader(kind, shown, action, options or ReadOptions())
 
-    def unreadable(code: str, expected: str, line: int | None = None) -> RawTable:
-        reader.add(expected, code, line)
+    def unreadable(code: str, expected: str, line: int | None = None, value: str | None = None,
+                   rows: tuple[int, ...] = ()) -> RawTable:  # fmt: skip
+        reader.add(expected, code, line, value=value, rows=rows)
         errors, warnings, notices = reader.split()
         return RawTable(kind, path, shown, _empty_frame(kind), errors, warnings=warnings,
                         notices=notices, sheet=reader.sheet)  # fmt: skip
@@ -203,7 +203,7 @@ def read_table(
     try:
         grids = _grids(data)
     except Unreadable as exc:
-        return unreadable(exc.code, exc.expected, exc.line)
+        return unreadable(exc.code, exc.expected, exc.line, exc.value, exc.rows)
     extra = reader.options.headers.get(kind, {})
     choice = choose_header(grids, kind, extra)
     if choice is None:
@@ -213,8 +213,8 @@ def read_table(
         reader.sheet = grid.sheet
         fields = set(mapping.values())
         for other in grids:
-            if other is grid or not any(len(c) for c in other.columns):
-                continue
+            if other is grid or not any(len(c) for c in other.columns) or is_kit_sheet(other):
+                continue  # an empty sheet, or a helper sheet of the kit's template
             same = None if other.sheet_hidden else choose_header([other], kind, extra)
             if same is not None and set(same[2].values()) == fields:
                 # The same table on two visible sheets (« Jour 1 », « Jour 2 »): reading one
@@ -284,24 +284,9 @@ def _read_grid(
     rows = np.flatnonzero(has_data)
     rows = rows[rows > header_row]
 
-    # Rows that are not records: total lines (a label or a SUM formula) are left out.
-    by_position = {j: name for j, name in mapping.items()}
-    labels = [
-        (col.texts(), col.codes[rows])
-        for j, col in enumerate(grid_cols)
-        if by_position.get(j) not in _NOT_LABELS
-    ]
-    total = total_rows(labels)
-    if grid.sums:
-        total |= np.isin(grid.lines[rows], list(grid.sums))
-    if total.any():
-        for i in np.flatnonzero(total):
-            line = int(grid.lines[rows[i]])
-            label = next((u[c[i]] for u, c in labels if u[c[i]]), "")
-            reader.add("ligne de total laissée de côté (elle n'est pas un enregistrement : "
-                       "ses montants ne sont pas additionnés une seconde fois)", "ligne_total",
-                       line, value=label, severity=AVERTISSEMENT, rows=(line,))  # fmt: skip
-        rows = rows[~total]
+    # Rows that are not records (totals, notes under the table) are left out, with a warning.
+    titles = {positions[name]: written for name, written in headers.items()}
+    rows = left_out_rows(reader, grid, grid_cols, rows, mapping, titles)
     lines = grid.lines[rows].astype(np.int64)
     n = len(rows)
     data_cols = {j: col.take(rows) for j, col in enumerate(grid_cols)}
@@ -415,6 +400,8 @@ def _convert(reader, grid, data_cols, lines, headers, positions, references):
                 reader.add(expected, code, line, written, uniq[col.codes[i]], position=j)
         for code, expected, value in notes:
             reader.add(expected, code, None, written, value, severity=INFORMATION, position=j)
+        if f.type == "date":
+            mixed_date_orders(reader, dates[f.name], out_u, col, lines, written, j)
         if f.type == "date" and reader.options.period is not None:
             far_dates(reader, f, out_u, col, lines, written, j)
         out[f.name] = C.series_for(f, out_u[col.codes])

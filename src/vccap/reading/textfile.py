@@ -15,10 +15,12 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from vccap.messages import lines_text
 from vccap.reading.expected import (
     EXPECTED_EMPTY_FILE,
     EXPECTED_ENCODING,
     EXPECTED_MAC,
+    EXPECTED_MIXED,
     EXPECTED_QUOTE,
     EXPECTED_TEXT_FILE,
     EXPECTED_TOO_WIDE,
@@ -95,12 +97,56 @@ def _eight_bit(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
+def _refuse_mixed(data: bytes, *, bom: bool) -> None:
+    """Raise :class:`Unreadable` (``encodage_mixte``) when some lines are UTF-8 and others
+    are not: reading the whole file in one encoding would garble one of the two.
+
+    A line counts as UTF-8 when it decodes so and reads as plausible text (a byte pair of
+    Windows-1252 that happens to be valid UTF-8 reads as an unlikely letter, not as one).
+    The odd lines, the fewer of the two, are named, the first as it reads.
+    """
+    if not bom and data.decode("utf-8", "ignore").isascii():
+        return  # no UTF-8 letter at all: an 8-bit file (C speed: the common case)
+    utf8: list[int] = []
+    other: list[int] = []
+    for number, line in enumerate(data.splitlines(), start=1):
+        if line.isascii():
+            continue
+        try:
+            decoded = line.decode("utf-8")
+        except UnicodeDecodeError:
+            other.append(number)
+            continue
+        if _suspicion(decoded)[0] == 0:
+            utf8.append(number)
+    if not other or not (utf8 or bom):
+        return
+    if len(other) <= len(utf8) or bom:
+        odd, most, encoding = other, "UTF-8", "cp1252"
+        what = ("ne l'est pas (ci-dessus, lue en Windows-1252)",
+                "ne le sont pas (ci-dessus la première, lue en Windows-1252)")  # fmt: skip
+    else:
+        odd, most, encoding = utf8, "Windows-1252", "utf-8"
+        what = ("est en UTF-8 (ci-dessus)", "sont en UTF-8 (ci-dessus la première)")
+    several = int(len(odd) > 1)
+    expected = EXPECTED_MIXED.format(
+        most=most,
+        lines=("la ", "les ")[several] + lines_text(odd),
+        what=what[several],
+        its=("ses", "leurs")[several],
+    )
+    first = data.splitlines()[odd[0] - 1].decode(encoding, errors="replace")
+    raise Unreadable("encodage_mixte", expected, odd[0], value=first, rows=tuple(odd))
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """The text of a file and its encoding name; raises :class:`Unreadable`.
 
     UTF-8 first (BOM removed), UTF-16 with a BOM or with the zero bytes of « Texte
-    Unicode », then the best plausible 8-bit encoding.
+    Unicode », then the best plausible 8-bit encoding. A file whose lines are partly UTF-8
+    and partly not (a line added in another encoding) is refused, naming those lines.
     """
+    original = data
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         encodings: tuple[str, ...] = ("utf-8",)
@@ -124,6 +170,7 @@ def decode(data: bytes) -> tuple[str, str]:
         head = data[:65536]
         if b"\x00" in head or len(_CONTROL_BYTES.findall(head)) > len(head) // 200:
             raise Unreadable("fichier_illisible", EXPECTED_TEXT_FILE)
+        _refuse_mixed(data, bom=encodings == ("utf-8",) and original.startswith(b"\xef\xbb\xbf"))
         text, encoding = _eight_bit(data)
     sample = text[:65536]
     if "\x00" in sample or len(_CONTROL.findall(sample)) > len(sample) // 200:
