@@ -345,11 +345,18 @@ class Model:
                     for (p, cost, off), f in zip(parts, free, strict=True)
                 ]
                 if all(outer):
-                    low, high = sum(r[0] for r in outer), sum(r[1] for r in outer)
-                    if disclosed(low, high, threshold):
+                    low = sum(r[0][0] for r in outer)
+                    high = sum(r[0][1] for r in outer)
+                    for (part, _, _), (_, points) in zip(parts, outer, strict=True):
+                        for point in points:
+                            part.keep_point(point)
+                    exact = all(len(points) == 2 for _, points in outer)
+                    if disclosed(low, high, threshold) or exact:
+                        # a wider range than the true one, or the true one (both ends
+                        # reached by solutions of the whole model)
                         self.last_bounds = (low, high)
                         self.answered["outer"] += 1
-                        return True
+                        return disclosed(low, high, threshold)
         self.answered["solved"] += 1
         low = sum(part.solve(cost, off, minimize=True) for part, cost, off in parts)
         if seen_high is not None:

@@ -129,9 +129,11 @@ class Block:
 
     def outer_range(
         self, cost: np.ndarray, drop: list[int], free: np.ndarray
-    ) -> tuple[float, float] | None:
+    ) -> tuple[tuple[float, float], list[np.ndarray]] | None:
         """The cell's range with only the narrow rows touching ``free`` kept (every unknown
-        they name may move): it contains the true range. None when no row is kept."""
+        they name may move): it contains the true range. Also the points of the whole block
+        reached at both ends, when the first witness completes them into solutions of every
+        row (:meth:`complete`): then the range is the true one. None when no row is kept."""
         if not len(self.rows):
             return None
         widths = np.diff(self.matrix.indptr)
@@ -143,10 +145,37 @@ class Block:
         sub = self.matrix[rows]
         names = np.union1d(free, sub.indices)
         local = Block(sub[:, names], self.kinds[rows], self.rhs[rows], names, rows, False)
+        ends, points = [], []
         try:
-            return local.bounds(cost[names], [])
+            for minimize in (True, False):
+                ends.append(local.solve(cost[names], [], minimize=minimize))
+                if math.isfinite(ends[-1]):
+                    values = np.asarray(local._ready().getSolution().col_value, dtype=float)
+                    point = self.complete(names, values)
+                    if point is not None:
+                        points.append(point)
         except RuntimeError:
             return None
+        return (ends[0], ends[1]), points
+
+    def complete(self, names: np.ndarray, values: np.ndarray) -> np.ndarray | None:
+        """The first witness with the unknowns ``names`` set to ``values``, when that
+        satisfies every row of the block (then it is a solution of the whole block)."""
+        if not self.witnesses or (values < -1e-9).any():
+            return None
+        x = self.witnesses[0].copy()
+        x[names] = values
+        rows = np.unique(self.csc[:, names].indices)
+        got = self.matrix[rows] @ x
+        slack = 1e-6 * np.maximum(1.0, np.abs(self.rhs[rows]))
+        if (got < self.lower[rows] - slack).any() or (got > self.upper[rows] + slack).any():
+            return None
+        return x
+
+    def keep_point(self, x: np.ndarray) -> None:
+        """Keep a solution of the whole block found elsewhere (see :meth:`complete`)."""
+        if len(self.witnesses) < MAX_WITNESSES:
+            self.witnesses.append(x)
 
     def witness_range(self, cost: np.ndarray) -> tuple[float, float] | None:
         """Smallest and largest value of ``cost @ x`` over the kept solutions (None: none)."""
