@@ -266,3 +266,26 @@ def test_a_site_with_complementary_masks_is_up_to_date_on_the_next_build(tmp_pat
     code, stdout, _ = run(capsys, "build", workspace, "-o", out)
     assert code == 0 and "rien à reconstruire" in stdout, stdout
     assert {p: p.read_bytes() for p in out.rglob("*.html")} == pages
+
+
+def test_a_withdrawn_action_leaves_nothing_online(tmp_path, capsys):
+    """An action taken out of the workspace loses its page, documents and CSV tables at the
+    next build, and so does any other page file in the kit's page folders (another
+    workspace's site, a build state lost)."""
+    workspace = _mini(tmp_path)
+    out = tmp_path / "site"
+    code, stdout, _ = run(capsys, "build", workspace, "-o", out)
+    assert code == 0, stdout
+    assert (out / "actions" / f"{PRO_2016}.html").exists()
+    foreign = out / "actions" / "une-autre-action.html"
+    foreign.write_text("<p>autre site</p>", encoding="utf-8")
+    (out / "donnees" / "tableaux" / "actions" / "une-autre-action").mkdir(parents=True)
+    shutil.move(str(workspace / "actions" / PRO_2016), str(tmp_path / "retiree"))
+    code, stdout, _ = run(capsys, "build", workspace, "-o", out)
+    assert code == 0, stdout
+    assert not (out / "actions" / f"{PRO_2016}.html").exists()
+    assert not (out / "donnees" / "tableaux" / "actions" / PRO_2016).exists()
+    assert not foreign.exists()
+    assert not (out / "donnees" / "tableaux" / "actions" / "une-autre-action").exists()
+    assert (out / "actions" / f"{SALON_2016}.html").exists()
+    assert PRO_2016 not in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))

@@ -52,7 +52,7 @@ from vccap.loading import load_workspace
 from vccap.messages import format_problem
 from vccap.opendata.check import check_open_data
 from vccap.opendata.package import write_package
-from vccap.opendata.pagetables import remove_page_tables
+from vccap.opendata.pagetables import remove_page_tables, tables_folder
 from vccap.personal import Finder
 from vccap.site import publish
 from vccap.site.accessibility import write_accessibility_statement
@@ -441,8 +441,16 @@ def _remove_documents(out: Path, state: BuildState, job_id: str) -> None:
     remove_page_tables(out, job_id)  # and its tables' CSV files
 
 
+#: The folders of the site's pages (one per page kind) and what a page leaves in them.
+PAGE_FOLDERS = ("actions", "fiches", "annees", "territoires")
+PAGE_FILES = (".html", ".ipynb", ".docx", ".pdf")
+
+
 def _remove_stale_pages(out: Path, state: BuildState, planned: set[str]) -> None:
-    """Pages of actions, types, years or territories that no longer exist are removed."""
+    """Pages of actions, types, years or territories that no longer exist are removed, with
+    their documents and CSV tables: those the build state knows, and any other page file in
+    the kit's page folders (a site built before the state was lost, or another workspace's
+    site in the same folder): a withdrawn action leaves nothing online."""
     for job_id in list(state.jobs):
         if job_id not in planned:
             for suffix in (".html", ".ipynb"):
@@ -450,6 +458,18 @@ def _remove_stale_pages(out: Path, state: BuildState, planned: set[str]) -> None
             _remove_documents(out, state, job_id)
             state.jobs.pop(job_id, None)
             state.summaries.pop(job_id, None)
+    for folder in PAGE_FOLDERS:
+        pages = out / folder
+        if pages.is_dir():
+            for path in pages.iterdir():
+                page_id = f"{folder}/{path.stem}"
+                if path.suffix in PAGE_FILES and path.is_file() and page_id not in planned:
+                    path.unlink()
+        tables = out / str(tables_folder(folder))
+        if tables.is_dir():
+            for path in tables.iterdir():
+                if path.is_dir() and f"{folder}/{path.name}" not in planned:
+                    shutil.rmtree(path)
 
 
 def report_as_dict(report: BuildReport) -> dict[str, Any]:
