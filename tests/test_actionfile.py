@@ -253,6 +253,25 @@ def test_a_debrief_linked_from_outside_is_never_read(tmp_path):
     assert "lien_hors_espace" in {p.code for p in ws.problems_of(ACTION)}
 
 
+@pytest.mark.parametrize("target", [".cle_pseudonymisation", "participants.csv"])
+def test_a_debrief_linked_to_the_key_or_a_table_inside_is_never_read(tmp_path, target):
+    """A link that stays inside the workspace may not lead to a hidden file (the key, the
+    build state) or to another kind of file (a raw table read as text)."""
+    root = workspace(tmp_path)
+    secret = root / ".cle_pseudonymisation"
+    if not secret.exists():
+        secret.write_text("0" * 64, encoding="ascii")
+    table = root / "actions" / ACTION / "participants.csv"
+    if not table.exists():
+        table.write_text("Nom;Prénom\nDupont;Zéphyrine\n", encoding="utf-8")
+    link = root / "actions" / ACTION / "retour_experience.md"
+    link.unlink(missing_ok=True)
+    link.symlink_to(secret if target.startswith(".") else table)
+    ws = load_workspace(root)
+    assert ws.debrief(ACTION) is None
+    assert "lien_autre_fichier" in {p.code for p in ws.problems_of(ACTION)}
+
+
 def test_a_budget_amount_with_three_decimals_is_an_error(tmp_path):
     text = BASE + "budget:\n  - poste: salle\n    montant: 1234,567\n"
     assert problems(workspace(tmp_path, text))["decimales"].line == 9

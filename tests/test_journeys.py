@@ -185,7 +185,16 @@ def test_funnel_is_cumulative_and_other_outputs(tiny):
     }
     delays = J.step_delays(ev, threshold=1).set_index("etape")
     assert list(delays.reset_index().columns) == J.DELAY_COLUMNS
-    assert delays.loc["rendez_vous"].tolist() == [3, 20.0, 20.0, 25.0]  # a 30, b 20, c 20
+    # a 30, b 20, c 20: the median; no quartiles under 5 people (with the median they
+    # would give back the smallest and the largest delay)
+    row = delays.loc["rendez_vous"]
+    assert (row["personnes"], row["mediane_jours"]) == (3, 20.0)
+    assert pd.isna(row["q1_jours"]) and pd.isna(row["q3_jours"])
+    five = pd.concat(
+        [ev, *(ev.assign(personne=ev["personne"] + f"-bis{i}") for i in (1,))], ignore_index=True
+    )
+    both = J.step_delays(five, threshold=1).set_index("etape").loc["rendez_vous"]
+    assert both["personnes"] == 6 and (both["q1_jours"], both["q3_jours"]) == (20.0, 27.5)
     masked = J.step_delays(ev, threshold=3).set_index("etape")
     assert masked.loc["rendez_vous", "personnes"] == 3
     assert masked.loc["installation"].isna().all()  # 2 people: count and statistics masked

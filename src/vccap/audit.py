@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -87,6 +88,8 @@ def views(line: str) -> list[str]:
         read = _TAG_RE.sub("", read)
     if "&" in read:
         read = html.unescape(read)
+    # decomposed accents, full-width letters (Ｄｕｐｏｎｔ): read as their usual forms
+    read = unicodedata.normalize("NFKC", read)
     return [textnorm.clean(line)] if read == line else [textnorm.clean(line), textnorm.clean(read)]
 
 

@@ -128,6 +128,8 @@ JOURNEY_COLUMNS = [
 APPEARANCE_COLUMNS = ["personne", "action", "type_action", "date", "annee", "profil", "source"]
 FUNNEL_COLUMNS = [*STEPS, ABANDON]
 DELAY_COLUMNS = ["etape", "personnes", "mediane_jours", "q1_jours", "q3_jours"]
+#: Fewest people for quartiles (linear interpolation leaves the extremes out from 5 on).
+QUARTILES_FROM = 5
 OTHER_LABELS = {
     "territoire": "Autres territoires",
     "territoire_premier_contact": "Autres territoires",
@@ -521,7 +523,9 @@ def step_delays(events: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
     the threshold (and not 0) the count and every statistic are masked (``<NA>``). Only the
     median and the quartiles (``q1_jours``, ``q3_jours``, linear interpolation) are given,
     over at least ``threshold`` people: a minimum or a maximum is one person's delay and is
-    never published.
+    never published. The quartiles need :data:`QUARTILES_FROM` people as well: under 5, the
+    interpolated quartiles weigh the smallest and largest delays, which the median and the
+    two quartiles of 3 people give back exactly.
     """
     j = journeys(events)
     rows = []
@@ -540,13 +544,14 @@ def step_delays(events: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
                 }
             )
             continue
+        quartiles = n >= QUARTILES_FROM
         rows.append(
             {
                 "etape": step,
                 "personnes": n,
                 "mediane_jours": float(days.median()),
-                "q1_jours": float(days.quantile(0.25)),
-                "q3_jours": float(days.quantile(0.75)),
+                "q1_jours": float(days.quantile(0.25)) if quartiles else None,
+                "q3_jours": float(days.quantile(0.75)) if quartiles else None,
             }
         )
     df = pd.DataFrame(rows, columns=DELAY_COLUMNS)

@@ -173,12 +173,12 @@ class Action:
     @property
     def debrief_path(self) -> Path | None:
         """The debrief file; None when absent or when a link leads it out of the workspace."""
-        from vccap.paths import inside
+        from vccap.paths import readable
 
         if self.folder is None:
             return None
         path = self.folder / DEBRIEF_FILE
-        if not path.exists() or not inside(self.folder.parent.parent, path):
+        if not path.exists() or not readable(self.folder.parent.parent, path):
             return None
         return path
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -444,6 +445,9 @@ def scrub(text: str, finder: Finder | None = None) -> str:
     """
     if not text:
         return text
+    # composed accents (a Mac may save « é » as « e » + a combining accent): the names of
+    # the lists are composed, and so is what is published
+    text = unicodedata.normalize("NFC", text)
     cleaned, where = textnorm.clean_with_positions(text)
     found = (finder or Finder()).find(cleaned)
     if not found:

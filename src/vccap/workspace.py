@@ -29,7 +29,7 @@ from vccap.model import (
     parse_debrief,
 )
 from vccap.normalize import fold
-from vccap.paths import inside
+from vccap.paths import readable
 
 #: Columns of free text in the raw tables: scrubbed before any page reads them.
 FREE_TEXT_COLUMNS = ("commentaire", "engagement", "titre", "poste", "financeur", "canal", "commune")
@@ -478,7 +478,7 @@ class Workspace:
         """The scrubbed debrief of an action, or None when there is none."""
         action = self.action(action_id)
         path = action.debrief_path
-        if path is None or not inside(self.root, path):
+        if path is None or not readable(self.root, path):
             return None
         text = path.read_bytes().decode("utf-8-sig", errors="replace")
         text = privacy.scrub(text, self.scrubber)

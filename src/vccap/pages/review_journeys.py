@@ -81,7 +81,9 @@ class JourneySections:
                         step,
                         fmt.nombre(n),
                         plural(r["mediane_jours"], "jour"),
-                        f"{fmt.nombre(r['q1_jours'])} à " + plural(r["q3_jours"], "jour"),
+                        f"{fmt.nombre(r['q1_jours'])} à " + plural(r["q3_jours"], "jour")
+                        if pd.notna(r["q1_jours"])
+                        else "trop peu de personnes",
                     ]
                 )
         return rows
@@ -100,5 +102,5 @@ class JourneySections:
             note=f"Les délais ne sont publiés que pour les étapes atteintes par au moins "
             f"{self.seuil} personnes, sans minimum ni maximum (le délai d'une seule personne) : "
             "la médiane et l'intervalle où se trouve la moitié des personnes (premier et "
-            "troisième quartiles).",
+            "troisième quartiles, à partir de 5 personnes).",
         )
