@@ -16,7 +16,7 @@ from typing import Any
 
 import vccap
 from vccap import keys
-from vccap.site.publish import write_text_atomic
+from vccap.site.atomic import write_text_atomic
 
 PACKAGE_DIR = Path(vccap.__file__).resolve().parent
 STATE_DIR = ".vccap"
