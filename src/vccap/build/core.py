@@ -1,12 +1,14 @@
-"""The build of a workspace's site: scan, plan, skip what is up to date, run, index, audit.
+"""The build of a workspace's site: skip it when nothing changed, else scan, plan, run,
+index, audit.
 
-Steps (each a module of this package): :mod:`~vccap.build.scan` reads the raw tables whose
-bytes changed; :mod:`~vccap.build.plan` makes one job per page of every page kind, with the
-hash of everything that determines it; :mod:`~vccap.build.run` executes the jobs whose hash
-changed; :mod:`vccap.site.index` writes the front page from the pages' summaries;
+Steps (each a module of this package): :mod:`~vccap.build.fresh` tells from file stats
+whether anything changed since the last complete build (if not, nothing else runs, and
+nothing heavy is imported); :mod:`~vccap.build.scan` reads the raw tables whose bytes
+changed; :mod:`~vccap.build.plan` makes one job per page of every page kind, with the hash of
+everything that determines it; :mod:`~vccap.build.run` executes the jobs whose hash changed;
+:mod:`vccap.site.index` writes the front page from the pages' summaries;
 :mod:`~vccap.build.audit` scans what was published for personal data
-(:mod:`~vccap.build.pipeline` chains them in the staging folder, and is imported only when
-the build starts: this module stays light).
+(:mod:`~vccap.build.pipeline` chains them in the staging folder).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from vccap import keys
-from vccap.build.results import BuildLog, BuildReport, Output
+from vccap.build import fresh
+from vccap.build.results import BuildLog, BuildReport, JobResult, Output
 from vccap.build.stage import Staging
 from vccap.build.state import (
     FAILED_NOTEBOOKS_DIR,
@@ -79,6 +82,14 @@ def build(
         chromium = find_chromium(chromium)
     output = Output(formats=wanted, chromium=chromium, dask=dask)
     out = Path(out).resolve()
+    if not force:
+        unchanged = fresh.check(Path(workspace), out, formats=wanted)
+        if unchanged is not None:
+            return _unchanged(Path(workspace), out, unchanged, reporter, output, started)
+    fresh.forget(Path(workspace), out)
+    kit = fresh.kit_fingerprint()
+    before = fresh.workspace_snapshot(Path(workspace), out)  # before anything is read
+
     from vccap.build.pipeline import build_in
     from vccap.loading import load_workspace
 
@@ -122,6 +133,40 @@ def build(
         ]
         failures += report.documents_failed
         raise BuildFailed(failures, built=len(report.built) + len(report.cached), log=log.path)
+    if audit:
+        pages = [r.job_id for r in report.results]
+        stamp = fresh.Stamp(pages, report.overrides, dict(report.disclosure))
+        fresh.record(ws.root, out, before, formats=wanted, kit=kit, stamp=stamp)
+    return report
+
+
+def _unchanged(
+    workspace: Path,
+    out: Path,
+    stamp: fresh.Stamp,
+    reporter: Reporter,
+    output: Output,
+    started: float,
+) -> BuildReport:
+    """The report of a build that found nothing changed since the last complete one: every
+    page up to date (their summaries are in the build state, not read here), the last
+    disclosure control and audit still valid, the site left as it is."""
+    if stamp.overrides:
+        reporter("overrides", stamp.overrides)
+    reporter("plan", {"total": len(stamp.pages), "todo": 0, "documents": 0, "dask": output.dask})
+    log = BuildLog(state_dir(workspace, out) / LOG_FILE)
+    report = BuildReport(
+        out,
+        results=[JobResult(page, True, 0.0, cached=True) for page in stamp.pages],
+        log=log.path,
+        disclosure=stamp.disclosure,
+        formats=output.formats,
+    )
+    report.seconds = time.perf_counter() - started
+    log.write(
+        f"Rien n'a changé depuis la dernière construction complète (espace de travail, site "
+        f"publié, kit) : site de {out.name} laissé tel quel, vérifié en {report.seconds:.1f} s."
+    )
     return report
 
 
