@@ -128,6 +128,7 @@ class BuildState:
         return True
 
     def save(self) -> None:
+        """Write ``etat.json`` (atomically), unless it already holds exactly this."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = {
             "version": self.VERSION,
@@ -139,6 +140,10 @@ class BuildState:
             "audit": self.audit,
             "controle_statistique": self.disclosure,
         }
-        write_text_atomic(
-            self.path, json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        )
+        text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        try:
+            if self.path.read_text(encoding="utf-8") == text:
+                return  # nothing new: the file (and its stats) stay as they are
+        except (OSError, ValueError):
+            pass
+        write_text_atomic(self.path, text)
