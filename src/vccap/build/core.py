@@ -68,6 +68,11 @@ def build(
     (:mod:`~vccap.build.cluster`: they must see the workspace at the same path); the site is
     the same as a local build's.
 
+    When nothing changed since the last complete build (:func:`~vccap.build.fresh.check`:
+    the same files in the workspace and in ``out``, the same state, kit and ``formats``),
+    nothing is read or written but the log: the report lists every page as up to date
+    (without its summary) with the last disclosure control. ``force`` rebuilds everything.
+
     Raises :class:`InvalidWorkspace` when the workspace itself (démarche, territories,
     structures) is invalid, :class:`SecretKeyError` when its key disappeared since the last
     build, :class:`BuildFailed` when some pages failed (the others are published) and
@@ -164,8 +169,9 @@ def _unchanged(
     )
     report.seconds = time.perf_counter() - started
     log.write(
-        f"Rien n'a changé depuis la dernière construction complète (espace de travail, site "
-        f"publié, kit) : site de {out.name} laissé tel quel, vérifié en {report.seconds:.1f} s."
+        f"Rien n'a changé depuis la dernière construction complète (espace de travail, dossier "
+        f"publié {out.name}, kit) : aucune page à reconstruire, site laissé tel quel (vérifié "
+        f"en {report.seconds:.1f} s)."
     )
     return report
 
