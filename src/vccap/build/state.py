@@ -140,7 +140,10 @@ class BuildState:
             "audit": self.audit,
             "controle_statistique": self.disclosure,
         }
-        text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        # compact: without indent, json's C encoder writes it (a thousand actions' state
+        # is tens of megabytes)
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        text += "\n"
         try:
             if self.path.read_text(encoding="utf-8") == text:
                 return  # nothing new: the file (and its stats) stay as they are
