@@ -566,8 +566,12 @@ def single(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
 
     print()
     print("Où passe le temps")
-    startup = measure([BIN / "python", "-c", "import vccap.build, vccap.cli"], cwd=work)
-    print(f"  import de vccap.build et vccap.cli (nouveau processus) : {fr(startup.seconds, 2)} s")
+    startup = measure([BIN / "python", "-c", "import vccap.build.core, vccap.cli"], cwd=work)
+    print(f"  import de vccap.cli et vccap.build.core (nouveau processus ; tout ce qu'importe "
+          f"une construction sans changement) : {fr(startup.seconds, 2)} s")  # fmt: skip
+    steps = measure([BIN / "python", "-c", "import vccap.build.pipeline, vccap.cli"], cwd=work)
+    print(f"  import de vccap.build.pipeline en plus (pandas, scipy, nbconvert… : une "
+          f"construction qui a quelque chose à faire) : {fr(steps.seconds, 2)} s")  # fmt: skip
     if naive_runs:
         n = naive_runs[-1]
         k = max(1, len(n.pages))

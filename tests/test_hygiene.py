@@ -144,7 +144,7 @@ def test_a_small_site_publishes_only_what_is_published_and_its_audit_cannot_go_b
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("vccap.build.core.run_jobs", interrupted)
+    monkeypatch.setattr("vccap.build.pipeline.run_jobs", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(ws, out, jobs=1, force=True)
     assert tree_digest(out) == site

@@ -28,11 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from vccap.build.plan import Job
-from vccap.build.run import JobResult, Output, run_documents, run_job, short
+from vccap.build.results import JobResult, Output
+from vccap.build.run import run_documents, run_job, short
 from vccap.errors import ClusterError
 from vccap.formats.documents import DOCUMENT_FORMATS
 from vccap.opendata.pagetables import remove_page_tables, tables_folder
-from vccap.site.publish import write_bytes_atomic
+from vccap.site.atomic import write_bytes_atomic
 
 CONNECT_TIMEOUT = "20s"
 

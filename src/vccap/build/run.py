@@ -13,47 +13,19 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from vccap.build.plan import Job
+from vccap.build.results import JobResult, Output
 from vccap.errors import JobFailed
 from vccap.formats.documents import documents_of, write_documents
 from vccap.opendata.pagetables import publish_page
 from vccap.pages.registry import SUMMARY_MIME
-
-
-@dataclass
-class JobResult:
-    job_id: str
-    ok: bool
-    seconds: float
-    cached: bool = False
-    error_name: str | None = None
-    error_value: str | None = None
-    summary: dict[str, Any] | None = None
-    documents: tuple[str, ...] = ()  # document formats written (docx, pdf)
-    documents_failed: dict[str, str] | None = None  # format -> what the converter said
-    executed: bool = True  # False: the page was up to date, only its documents were written
-    #: where the job's time went, in seconds (see :func:`job_timings`); None when not run
-    timings: dict[str, float] | None = None
-
-
-@dataclass(frozen=True)
-class Output:
-    """What a build writes besides the pages (document formats, the Chromium for PDF) and
-    where its jobs run (local processes, or a Dask cluster)."""
-
-    formats: tuple[str, ...] = ("html",)
-    chromium: str | None = None
-    dask: str | None = None  # address of the Dask scheduler running the jobs, if any
-
 
 RENDERER: Any = None
 
@@ -244,10 +216,6 @@ def short(text: str | None, limit: int = 300) -> str:
     lines = (text or "").strip().splitlines()
     first = lines[0] if lines else ""
     return first if len(first) <= limit else first[: limit - 1] + "…"
-
-
-def default_jobs() -> int:
-    return max(1, os.cpu_count() or 1)
 
 
 def _worker_init() -> None:

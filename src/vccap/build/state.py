@@ -16,7 +16,7 @@ from typing import Any
 
 import vccap
 from vccap import keys
-from vccap.site.publish import write_text_atomic
+from vccap.site.atomic import write_text_atomic
 
 PACKAGE_DIR = Path(vccap.__file__).resolve().parent
 STATE_DIR = ".vccap"
@@ -128,6 +128,7 @@ class BuildState:
         return True
 
     def save(self) -> None:
+        """Write ``etat.json`` (atomically), unless it already holds exactly this."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = {
             "version": self.VERSION,
@@ -139,6 +140,13 @@ class BuildState:
             "audit": self.audit,
             "controle_statistique": self.disclosure,
         }
-        write_text_atomic(
-            self.path, json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        )
+        # compact: without indent, json's C encoder writes it (a thousand actions' state
+        # is tens of megabytes)
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        text += "\n"
+        try:
+            if self.path.read_text(encoding="utf-8") == text:
+                return  # nothing new: the file (and its stats) stay as they are
+        except (OSError, ValueError):
+            pass
+        write_text_atomic(self.path, text)

@@ -48,7 +48,7 @@ def setup_quarto(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_quarto(args: argparse.Namespace) -> int:
-    from vccap.build.run import default_jobs
+    from vccap.build.results import default_jobs
     from vccap.formats import quarto
 
     jobs = args.jobs or default_jobs()

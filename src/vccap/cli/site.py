@@ -11,7 +11,7 @@ from vccap.messages import plural
 
 def cmd_build(args: argparse.Namespace) -> int:
     from vccap.build import build
-    from vccap.build.run import default_jobs
+    from vccap.build.results import default_jobs
 
     jobs = args.jobs or default_jobs()
 

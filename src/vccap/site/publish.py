@@ -33,6 +33,8 @@ from typing import Any
 import jinja2
 import markupsafe
 
+from vccap.site.atomic import write_text_atomic
+
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 NBCONVERT_TEMPLATES_DIR = TEMPLATES_DIR / "nbconvert"
 SITE_TEMPLATES_DIR = TEMPLATES_DIR / "site"
@@ -94,24 +96,6 @@ _TABLE_CLOSE_RE = re.compile(r"</table\s*>")
 
 
 # ---- helpers ---------------------------------------------------------------
-
-
-def write_text_atomic(path: Path | str, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file and ``os.replace``.
-
-    Readers never see a half-written page; the parent directory is created.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
 
 
 def root_for(page: str | PurePosixPath) -> str:
@@ -283,21 +267,6 @@ def _same_file_content(source: Path, target: Path) -> bool:
         and target.stat().st_size == source.stat().st_size
         and _sha256(target) == _sha256(source)
     )
-
-
-def write_bytes_atomic(path: Path | str, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and ``os.replace`` (mode 644)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
 
 
 def _copy_atomic(source: Path, target: Path) -> None:
