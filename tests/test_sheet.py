@@ -263,7 +263,11 @@ def test_breakdowns_respect_the_threshold():
     assert b.masked == 2 and b.table["effectif"].sum() == 18
     assert sheet.masking == [x for x in sheet.audience_breakdowns if x.masked]
     note = _flat(sheet.breakdown_table(b, "Test"))
-    assert "Autres (regroupés)" in note and "regroupée" in note
+    assert "Autres (regroupés)" in note and "regroupées dans" in note
+    assert "2 catégories non publiées une à une" in note
+    # categories hidden with no « Autres » row shown: not said to be grouped
+    alone = type(b)(b.titre, b.table[b.table["libelle"] != "Autres (regroupés)"], 1, 18, "p")
+    assert "regroupée" not in _flat(sheet.breakdown_table(alone, "Test"))
     # the real pooled breakdowns of the sheet too
     html = _flat(sheet.objectifs_publics())
     counts = re.findall(r'<td class="num">(\d+)</td><td class="num">\d+', html)

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from vccap import charts, fmt, journeys, privacy
-from vccap.pages.display import GROUPED, Bundle, Fragments, Html, Section, esc, label, plural
+from vccap.pages.display import GROUPED, Bundle, Fragments, Html, Section, esc, label
 
 MASKED = "masqué"
 
@@ -183,10 +183,7 @@ class Blocks:
             f"« {top['libelle']} » ({fmt.nombre(top['effectif'])} {b.population})."
         )
         if b.masked:
-            alt += (
-                f" {plural(b.masked, 'catégorie')} sous le seuil de {self.seuil} "
-                f"regroupée{'s' if b.masked > 1 else ''} dans « {GROUPED} »."
-            )
+            alt += " " + self._masked_note(b)
         rows = [
             [r["libelle"], fmt.nombre(r["effectif"]), fmt.part(r["effectif"] / shown_total)]
             for r in b.table.to_dict("records")
@@ -202,6 +199,19 @@ class Blocks:
         )
         section.tables[b.titre] = b.table.copy()
         return section
+
+    def _masked_note(self, b: Breakdown) -> str:
+        """What became of the categories not shown one by one: under the threshold, or
+        hidden so that no hidden cell can be worked back (never « under the threshold » for
+        a category that is not), grouped in « Autres » when that row is shown."""
+        s = "s" if b.masked > 1 else ""
+        text = (
+            f"{b.masked} catégorie{s} non publiée{s} une à une (sous le seuil de {self.seuil}, "
+            f"ou masquée{s} pour qu'aucune case cachée ne se déduise des autres chiffres)"
+        )
+        if (b.table["libelle"] == GROUPED).any():
+            text += f", regroupée{s} dans « {GROUPED} »"
+        return text + "."
 
     def breakdown_table(self, b: Breakdown, caption: str) -> Section:
         """A protected breakdown as a table only (categories, counts, shares)."""
@@ -219,12 +229,7 @@ class Blocks:
             [r["libelle"], fmt.nombre(r["effectif"]), fmt.part(r["effectif"] / total)]
             for r in b.table.to_dict("records")
         ]
-        note = None
-        if b.masked:
-            note = (
-                f"{b.masked} catégorie{'s' if b.masked > 1 else ''} sous le seuil de "
-                f"{self.seuil} regroupée{'s' if b.masked > 1 else ''} dans « {GROUPED} »."
-            )
+        note = self._masked_note(b) if b.masked else None
         section = self.table(
             caption, [("Catégorie", False), ("Effectif", True), ("Part", True)], rows, note=note
         )
