@@ -116,3 +116,32 @@ def test_vccap_spares_jsonschema_the_slow_iri_grammar():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_each_notebook_gets_a_new_client_without_the_slow_readiness_wait(tmp_path, monkeypatch):
+    """jupyter_client's ``wait_for_ready`` listens 0.2 s for stray IOPub messages: a warm
+    kernel pays it once, at start; later notebooks prove their client live by the reset's
+    own messages. Outputs stay whole (a client whose IOPub channel was not connected would
+    lose them), and no client stays open between notebooks."""
+    from jupyter_client.asynchronous.client import AsyncKernelClient
+
+    waits = []
+    original = AsyncKernelClient.wait_for_ready
+
+    async def counted(self, *args, **kwargs):
+        waits.append(1)
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncKernelClient, "wait_for_ready", counted)
+    monkeypatch.setattr(AsyncKernelClient, "_async_wait_for_ready", counted)
+    template = _notebook(
+        tmp_path / "n.ipynb", "n = 0", "for i in range(3):\n    print(i + n)", "n * 10"
+    )
+    for n in range(4):
+        nb = kernels.execute(template, tmp_path / f"out{n}.ipynb", {"n": n}, cwd=str(tmp_path))
+        assert _outputs(nb) == [
+            "".join(f"{i + n}\n" for i in range(3)),
+            {"text/plain": str(n * 10)},
+        ]
+        assert kernels._WARM[kernels.KERNEL_NAME].kc is None
+    assert len(waits) == 1

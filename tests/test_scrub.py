@@ -289,3 +289,30 @@ def test_scrubbing_keeps_the_text_as_typed_around_what_it_masks(finder):
     text = "L’équipe — merci à Zé\u200bphyrine Canari‑Test – et « d’autres »."
     assert scrub(text, finder) == "L’équipe — merci à [nom masqué] – et « d’autres »."
     assert scrub("Rien — ni l’un", finder) == "Rien — ni l’un"
+
+
+def test_the_audit_of_many_files_in_workers_finds_what_one_process_finds(tmp_path, finder):
+    """A site of many pages is audited in worker processes, with a memo of lines already
+    searched: the same hits, in the same order (file, then line), as one process without a
+    memo; a line repeated on many pages is reported on each."""
+    site = tmp_path / "site"
+    shared = "<p>Merci à Hélène Lefèvre pour son accueil</p>\n"
+    for n in range(audit.PARALLEL_FROM + 5):
+        folder = site / ("actions" if n % 2 else "annees")
+        folder.mkdir(parents=True, exist_ok=True)
+        lines = [f"<h1>Page {n}</h1>\n", "<p>Rien de personnel ici.</p>\n"]
+        if n % 7 == 0:
+            lines.append(shared)  # the same line on several pages
+        if n == 12:
+            lines.append("<p>Écrire à zephyrine.canari@exemple-bfc.fr ou au 06 11 22 33 44</p>\n")
+        (folder / f"p{n:03}.html").write_text("".join(lines), encoding="utf-8")
+    one = []
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        display = f"site/{path.relative_to(site).as_posix()}"
+        for number, line in audit.iter_lines(path):
+            one.extend(audit.audit_text(line, display, number, finder))  # no memo
+    many = audit.audit(site, finder=finder, jobs=2)
+    assert many == one
+    assert sum(h.kind == "nom" for h in many) == len(range(0, audit.PARALLEL_FROM + 5, 7))
+    assert {h.kind for h in many} >= {"nom", "courriel", "telephone"}
+    assert audit.audit(site, finder=finder, jobs=1) == many

@@ -103,27 +103,89 @@ KINDS = {
 }
 
 
-def audit_text(text: str, display: str, line: int, finder: Finder) -> list[AuditHit]:
-    """Personal data in one line of text."""
-    hits: list[AuditHit] = []
-    seen: set[tuple[str, str]] = set()
-    for view in views(text):
-        for found in finder.find(view):
-            kind = KINDS[(found.kind, found.known)]
-            excerpt = mask(view[found.start : found.end])
-            if (kind, excerpt) not in seen:
-                seen.add((kind, excerpt))
-                hits.append(AuditHit(display, line, kind, excerpt))
-    return hits
+def audit_text(
+    text: str,
+    display: str,
+    line: int,
+    finder: Finder,
+    memo: dict[str, list[tuple[str, str]]] | None = None,
+) -> list[AuditHit]:
+    """Personal data in one line of text. ``memo`` (line -> what was found in it) spares
+    searching again a line already searched: pages share their headers, menus and notes
+    (the example's 15,070 lines hold 5,201 different ones)."""
+    found_in = memo.get(text) if memo is not None else None
+    if found_in is None:
+        found_in = []
+        for view in views(text):
+            for found in finder.find(view):
+                item = (KINDS[(found.kind, found.known)], mask(view[found.start : found.end]))
+                if item not in found_in:
+                    found_in.append(item)
+        if memo is not None:
+            memo[text] = found_in
+    return [AuditHit(display, line, kind, excerpt) for kind, excerpt in found_in]
 
 
-def audit_file(path: Path, display: str, finder: Finder) -> list[AuditHit]:
+def audit_file(
+    path: Path,
+    display: str,
+    finder: Finder,
+    memo: dict[str, list[tuple[str, str]]] | None = None,
+) -> list[AuditHit]:
     """Personal data in one published file."""
     if path.suffix.lower() not in TEXT_SUFFIXES or vendored(path):
         return []
     hits: list[AuditHit] = []
+    memo = {} if memo is None else memo
     for number, line in iter_lines(path):
-        hits.extend(audit_text(line, display, number, finder))
+        hits.extend(audit_text(line, display, number, finder, memo))
+    return hits
+
+
+#: Below this many files, one process scans them (starting workers costs more).
+PARALLEL_FROM = 60
+_SCAN: tuple[Finder, list[tuple[Path, str]]] | None = None
+
+
+def _scan_part(part: int, parts: int) -> list[AuditHit]:
+    """Worker: every ``parts``-th file of the list the parent set before forking."""
+    assert _SCAN is not None
+    finder, files = _SCAN
+    memo: dict[str, list[tuple[str, str]]] = {}
+    hits: list[AuditHit] = []
+    for path, display in files[part::parts]:
+        hits.extend(audit_file(path, display, finder, memo))
+    return hits
+
+
+def scan_files(files: list[tuple[Path, str]], finder: Finder, jobs: int = 1) -> list[AuditHit]:
+    """Audit ``files`` ((path, name shown) pairs) with ``finder``: hits in the files' order.
+    With ``jobs`` > 1 and many files, forked worker processes share the list (where fork
+    exists)."""
+    import multiprocessing
+
+    global _SCAN
+    if (
+        jobs > 1
+        and len(files) >= PARALLEL_FROM
+        and "fork" in multiprocessing.get_all_start_methods()
+    ):
+        from concurrent.futures import ProcessPoolExecutor
+
+        _SCAN = (finder, files)
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                parts = list(pool.map(_scan_part, range(jobs), [jobs] * jobs))
+        finally:
+            _SCAN = None
+        order = {display: i for i, (_, display) in enumerate(files)}
+        hits = [hit for part in parts for hit in part]
+        hits.sort(key=lambda h: (order.get(h.file, 0), h.line))
+        return hits
+    memo: dict[str, list[tuple[str, str]]] = {}
+    hits = []
+    for path, display in files:
+        hits.extend(audit_file(path, display, finder, memo))
     return hits
 
 
@@ -137,6 +199,7 @@ def audit(
     finder: Finder | None = None,
     skip: Callable[[Path], bool] | None = None,
     display_name: str | None = None,
+    jobs: int = 1,
 ) -> list[AuditHit]:
     """Scan every file under ``out_dir`` for personal values and e-mail / phone patterns.
 
@@ -145,7 +208,8 @@ def audit(
     ``places`` the words of its own names (:attr:`Workspace.place_words`). ``skip(path)`` may
     leave out files
     known to be clean (the build's incremental audit). Files are named under
-    ``display_name`` (default: the folder's name), as in ``reports/index.html``.
+    ``display_name`` (default: the folder's name), as in ``reports/index.html``. ``jobs``:
+    worker processes for many files (:func:`scan_files`).
     """
     if finder is None:
         if hashed is None and values is not None:
@@ -153,9 +217,9 @@ def audit(
         finder = Finder(hashed, threshold, places)
     out_dir = Path(out_dir)
     name = display_name or out_dir.name
-    hits: list[AuditHit] = []
-    for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
-        if skip is not None and skip(path):
-            continue
-        hits.extend(audit_file(path, f"{name}/{path.relative_to(out_dir).as_posix()}", finder))
-    return hits
+    files = [
+        (path, f"{name}/{path.relative_to(out_dir).as_posix()}")
+        for path in sorted(p for p in out_dir.rglob("*") if p.is_file())
+        if skip is None or not skip(path)
+    ]
+    return scan_files(files, finder, jobs)

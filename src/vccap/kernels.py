@@ -29,11 +29,14 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 KERNEL_NAME = "python3"
 EXECUTION_TIMEOUT = 900  # seconds per cell
 START_TIMEOUT = 120
+#: Seconds to wait for the reset's idle status on a new client's IOPub channel.
+IOPUB_CHECK = 2.0
 ENGINE_NAME = "vccap-warm"
 
 RESET_CODE = """\
@@ -75,11 +78,13 @@ def _ipc_manager_class():
 
 
 class WarmKernel:
-    """One kernel kept alive across notebooks, with a blocking client for resets."""
+    """One kernel kept alive across notebooks; each notebook gets a new client (``kc``),
+    opened by the reset that runs through it."""
 
     def __init__(self, kernel_name: str = KERNEL_NAME) -> None:
         self.kernel_name = kernel_name
         self.km = None
+        self.kc = None
         self.runs = 0
 
     def _sync(self, coro_fn, *args, **kwargs):
@@ -94,37 +99,70 @@ class WarmKernel:
         began = time.perf_counter()
         self.km = _ipc_manager_class()(kernel_name=self.kernel_name)
         self._sync(self.km.start_kernel, cwd=cwd)
-        client = self.km.blocking_client()
-        client.start_channels()
+        self.kc = self._open_client()
         try:
-            client.wait_for_ready(timeout=START_TIMEOUT)
-        finally:
-            client.stop_channels()
+            self._sync(self.kc.wait_for_ready, timeout=START_TIMEOUT)
+        except BaseException:
+            self.close_client()
+            raise
         self.runs = 0
         STARTS.append(time.perf_counter() - began)
 
+    def _open_client(self):
+        kc = self.km.client()
+        kc.allow_stdin = False
+        kc.start_channels()
+        return kc
+
+    def close_client(self) -> None:
+        """Close the notebook's client (each notebook gets a new one: a client reused after
+        nbclient has run a notebook may lose messages)."""
+        if self.kc is not None:
+            try:
+                self.kc.stop_channels()
+            except Exception:  # noqa: BLE001 - best effort
+                pass
+            self.kc = None
+
+    async def _run_reset(self, code: str) -> str:
+        """Run the reset code through a new client and wait until its IOPub channel is
+        connected; the reply's status ("ok" when reset). jupyter_client's ``wait_for_ready``
+        would spend 0.2 s per notebook listening for stray messages: here the reset's own
+        messages prove the channel is live (measured 0.2 s -> 0.02 s per page)."""
+        kc = self.kc
+        msg_id = kc.execute(code, silent=False, store_history=False, allow_stdin=False)
+        reply = await kc._async_recv_reply(msg_id, timeout=START_TIMEOUT)
+        try:
+            while True:  # the reset's busy/idle status, once the subscription is live
+                msg = await kc.iopub_channel.get_msg(timeout=IOPUB_CHECK)
+                if (
+                    msg["parent_header"].get("msg_id") == msg_id
+                    and msg["header"]["msg_type"] == "status"
+                    and msg["content"]["execution_state"] == "idle"
+                ):
+                    break
+        except Empty:  # published before the channel connected: the usual, slower check
+            await kc._async_wait_for_ready(timeout=START_TIMEOUT)
+        return str(reply["content"].get("status"))
+
     def reset(self, cwd: str) -> None:
         """Clear the kernel's state before a new notebook (see the module docstring)."""
+        self.close_client()
         if not self.alive():
             self.shutdown()
             self.start(cwd)
             return
-        client = self.km.blocking_client()
-        client.start_channels()
+        self.kc = self._open_client()
         try:
-            reply = client.execute_interactive(
-                RESET_CODE.format(cwd=cwd),
-                store_history=False,
-                timeout=START_TIMEOUT,
-                output_hook=lambda m: None,
-            )
-        finally:
-            client.stop_channels()
-        if reply["content"].get("status") != "ok":
+            status = self._sync(self._run_reset, RESET_CODE.format(cwd=cwd))
+        except Exception:  # noqa: BLE001 - a kernel that does not answer is started again
+            status = "error"
+        if status != "ok":
             self.shutdown()
             self.start(cwd)
 
     def shutdown(self) -> None:
+        self.close_client()
         if self.km is None:
             return
         try:
@@ -194,14 +232,14 @@ def _register_engine() -> None:
                 stdout_file=stdout_file,
                 stderr_file=stderr_file,
             )
+            client.kc = kernel.kc  # opened by the reset, ready (nbclient's __init__ clears it)
             try:
                 return client.execute(cleanup_kc=False)
             finally:
                 kernel.runs += 1
                 atexit.unregister(client._cleanup_kernel)
-                if client.kc is not None:
-                    client.kc.stop_channels()
-                    client.kc = None
+                client.kc = None
+                kernel.close_client()
 
     papermill_engines.register(ENGINE_NAME, WarmEngine)
 

@@ -15,11 +15,13 @@ from vccap.errors import AuditFailed
 from vccap.personal import Finder
 
 
-def audit_site(site: Path, finder: Finder, state: BuildState, *, name: str | None = None) -> bool:
+def audit_site(
+    site: Path, finder: Finder, state: BuildState, *, name: str | None = None, jobs: int = 1
+) -> bool:
     """Audit the files of ``site`` that changed since the last clean audit (all of them when
     the personal values, what the finder looks for or the key changed) with the scrubber's
-    ``finder``. Files are named as under the published folder ``name``. Returns True when some
-    file was scanned; raises :class:`AuditFailed`."""
+    ``finder``, in ``jobs`` processes. Files are named as under the published folder
+    ``name``. Returns True when some file was scanned; raises :class:`AuditFailed`."""
     personal = f"{finder.digest()}:{state.key}"
     previous = state.audit if isinstance(state.audit, dict) else {}
     clean: dict[str, str] = (
@@ -33,7 +35,7 @@ def audit_site(site: Path, finder: Finder, state: BuildState, *, name: str | Non
         current[rel] = digest
         return clean.get(rel) == digest
 
-    hits = audit(site, finder=finder, skip=skip, display_name=name or site.name)
+    hits = audit(site, finder=finder, skip=skip, display_name=name or site.name, jobs=jobs)
     scanned = {rel for rel, digest in current.items() if clean.get(rel) != digest}
     if hits:
         raise AuditFailed(hits)

@@ -215,7 +215,9 @@ def build_in(
         )
         if findings:
             raise OpenDataMismatch(findings)
-        report.audited = audit_site(stage, finder, state, name=out.name)
+        report.audited = audit_site(
+            stage, finder, state, name=out.name, jobs=jobs or default_jobs()
+        )
     return report
 
 
