@@ -3,6 +3,7 @@ secondary suppression, and a seeded fuzzer over small random workspaces."""
 
 from __future__ import annotations
 
+import math
 import random
 from pathlib import Path
 
@@ -349,3 +350,28 @@ def test_secondary_suppression_needing_many_figures_converges(tmp_path):
     ledgers = page_ledgers(ws)
     again = audit(list(ledgers.values()), Populations.of(ws), ws.seuil, masks=read_masks(ws.root))
     assert again.findings == [] and again.small > 100
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_the_audit_in_worker_processes_answers_as_one_process(tmp_path, seed, monkeypatch):
+    """Many small hidden cells are asked in forked worker processes: the same cells found
+    safe and disclosed, in the same order, as in one process, with the same figures; each
+    disclosed cell's bounds contain its true range."""
+    from vccap.disclosure import control
+
+    ws = load_workspace(_workspace(tmp_path / "ws", seed))
+    ledgers = list(page_ledgers(ws).values())
+    pops = Populations.of(ws)
+    one = audit(ledgers, pops, 5)  # a high threshold: more small cells, some disclosed
+    monkeypatch.setattr(control, "PARALLEL_FROM", 1)
+    many = audit(ledgers, pops, 5, jobs=2)
+    assert many.small == one.small > 2
+    assert many.safe == one.safe
+    assert [(f.page, f.figure.key()) for f in many.findings] == [
+        (f.page, f.figure.key()) for f in one.findings
+    ]
+    assert one.findings, "no disclosed cell: the test would not compare bounds"
+    exact = Model(ledgers)
+    for finding in many.findings:
+        low, high = exact.bounds(finding.figure)
+        assert finding.low <= math.ceil(low - 1e-6) and finding.high >= math.floor(high + 1e-6)

@@ -72,6 +72,7 @@ def control(
     rerun: Callable[[list[Job]], None],
     previous: dict[str, Any] | None,
     reporter: Callable[[str, dict[str, Any]], None],
+    processes: int = 1,
 ) -> dict[str, Any]:
     """Audit the site's published numbers and hide more until nothing is disclosed.
 
@@ -79,6 +80,7 @@ def control(
     audit's figures (to keep in the build state); ``previous`` is what the last build kept:
     when the ledgers and masks are the same, it is reused (the audit is not run again).
     Raises :class:`~vccap.errors.DisclosureFailed` when hiding more cannot protect a cell.
+    ``processes``: processes for the audit's questions.
     """
     populations: Populations | None = None
     last: AuditResult | None = None
@@ -91,7 +93,14 @@ def control(
             return previous
         if populations is None:
             populations = Populations.of(ws)
-        result = audit(list(ledgers.values()), populations, ws.seuil, masks=masks, previous=last)
+        result = audit(
+            list(ledgers.values()),
+            populations,
+            ws.seuil,
+            masks=masks,
+            previous=last,
+            jobs=processes,
+        )
         last = result
         if not result.findings:
             return {**result.as_dict(), "empreinte": fingerprint}

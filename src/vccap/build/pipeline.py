@@ -188,6 +188,7 @@ def build_in(
         rerun,
         state.disclosure if isinstance(state.disclosure, dict) else None,
         reporter,
+        processes=jobs or default_jobs(),
     )
     report.disclosure = state.disclosure
     built = {r.job_id for r in report.results if r.ok}

@@ -118,6 +118,58 @@ def true_point(model: Model, populations: Populations) -> np.ndarray:
     return x
 
 
+#: Below this many small hidden cells, one process asks every question.
+PARALLEL_FROM = 200
+_QUESTIONS: tuple[Model, list[tuple[str, Figure]], int] | None = None
+
+
+def _answer(part: int, parts: int) -> list[tuple[int, bool, tuple[float, float]]]:
+    """Worker: every ``parts``-th question of the list the parent set before forking
+    (index, disclosed, bounds behind the answer)."""
+    assert _QUESTIONS is not None
+    model, found, threshold = _QUESTIONS
+    out = []
+    for i in range(part, len(found), parts):
+        disclosed = model.is_disclosed(found[i][1], threshold)
+        out.append((i, disclosed, model.last_bounds))
+    return out
+
+
+def _answers(
+    model: Model, found: list[tuple[str, Figure]], threshold: int, jobs: int
+) -> list[tuple[bool, tuple[float, float]]]:
+    """Whether each small hidden cell is disclosed, and the bounds behind the answer; in
+    ``jobs`` forked processes when there are many (each keeps its own solutions: the answers
+    are the same, some bounds may differ within the true range)."""
+    import multiprocessing
+
+    global _QUESTIONS
+    if (
+        jobs > 1
+        and len(found) >= PARALLEL_FROM
+        and "fork" in multiprocessing.get_all_start_methods()
+    ):
+        from concurrent.futures import ProcessPoolExecutor
+
+        _QUESTIONS = (model, found, threshold)
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+                parts = list(pool.map(_answer, range(jobs), [jobs] * jobs))
+        finally:
+            _QUESTIONS = None
+        merged: list[tuple[bool, tuple[float, float]]] = [(False, (0.0, 0.0))] * len(found)
+        for part in parts:
+            for i, disclosed, bounds in part:
+                merged[i] = (disclosed, bounds)
+        return merged
+    out = []
+    for _, figure in found:
+        disclosed = model.is_disclosed(figure, threshold)
+        out.append((disclosed, model.last_bounds))
+    return out
+
+
 def audit(
     ledgers: list[Ledger],
     populations: Populations,
@@ -125,12 +177,14 @@ def audit(
     *,
     masks: Iterable[str] = (),
     previous: AuditResult | None = None,
+    jobs: int = 1,
 ) -> AuditResult:
     """Try to work back every small hidden cell from everything the ledgers publish.
 
     ``previous``: the last round's result. When every figure published now was published
     then with the same value (secondary suppression only hides more), the attacker knows
     less than he did, so the cells found safe then are safe now and are not asked again.
+    ``jobs``: processes sharing the questions (forked, when there are many).
     """
     start = time.perf_counter()
     model = Model(ledgers)
@@ -148,13 +202,15 @@ def audit(
         secondary=len(set(masks)),
         figures=figures,
     )
-    for page, figure in found:
-        if figure.key() in known_safe:
-            result.safe.add(figure.key())
-        elif not model.is_disclosed(figure, threshold):
+    asked = [(page, figure) for page, figure in found if figure.key() not in known_safe]
+    result.safe |= {figure.key() for _, figure in found if figure.key() in known_safe}
+    for (page, figure), (disclosed, bounds) in zip(
+        asked, _answers(model, asked, threshold, jobs), strict=True
+    ):
+        if not disclosed:
             result.safe.add(figure.key())
         else:
-            low, high = interval(*model.last_bounds)
+            low, high = interval(*bounds)
             result.findings.append(Finding(page, figure, low, high))
     result.seconds = time.perf_counter() - start
     return result
