@@ -145,3 +145,24 @@ def test_disclosure_benchmark_audits_a_small_synthetic_workspace():
     )
     assert int(figures["nombres publiés sur des personnes"]) > 0
     assert figures["retrouvables par l'attaquant (PL)"] == "0"
+
+
+def test_the_reference_of_one_change_builds_exactly_the_pages_named(tmp_path):
+    """(f) of the build benchmark: the pages a change rebuilt, alone, in a fresh process
+    (the issue's reference for one change): those pages are written, and no other."""
+    bench = _module("build")
+    ws_dir = synthetic.make_workspace(tmp_path / "data", 4)
+    ws = load_workspace(ws_dir)
+    from vccap.build.plan import plan
+
+    jobs = plan(ws)
+    action = next(j for j in jobs if j.id.startswith("actions/"))
+    review = next(j for j in jobs if j.id.startswith("annees/"))
+    out = tmp_path / "seules"
+    run = bench.pages_alone(ws_dir, [action.id, review.id], out, tmp_path)
+    assert run is not None and run.built == 2 and len(run.page_seconds) == 2
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+    assert written == sorted([action.page, review.page])
+    text = "  [1/2] ✓ actions/2020-01-x (1,2 s)\n  [2/2] ✗ annees/2020 (0,5 s)\n"
+    parsed = bench.parse_build(bench.Run(1.0, 0.0, 0, stdout=text))
+    assert parsed.page_ids == ["actions/2020-01-x", "annees/2020"]
