@@ -152,3 +152,57 @@ def test_catalogue_covers_the_data_contract_and_every_type():
             "somme",
             "rapport",
         }
+
+
+@pytest.mark.parametrize(
+    ("row", "warned"),
+    [
+        ("conférence  « ENTREPRENEURIAT au vert » (animation et logistique);1 200,00;Région", True),
+        ("Conférence « Entrepreneuriat au vert » (animation et logistique);1 250,00;Région", False),
+        ("Traiteur de la conférence;1 200,00;Région", False),
+    ],
+)
+def test_a_cost_line_repeating_the_budget_of_action_yml_is_named(example_copy, row, warned):
+    """``cout_total`` sums the budget of action.yml and the ``couts`` table (data contract):
+    a line typed in both is counted twice, so the person is told which line of which file
+    repeats which budget line (same heading, case and accents aside, and same amount); a
+    line differing in amount or heading is another expense, said nothing about. The total
+    stays the contract's sum either way."""
+    from conftest import SALON_2016
+    from vccap.loading import load_workspace
+    from vccap.messages import format_problem
+
+    root = example_copy
+    path = root / "actions" / SALON_2016 / "couts.csv"
+    before = path.read_bytes()
+    path.write_bytes(before + row.encode("cp1252") + b"\r\n")
+    ws = load_workspace(root)
+    warnings = [w for w in ws.warnings_of(SALON_2016) if w.code == "budget_repete"]
+    lines = before.count(b"\n") + 1
+    if warned:
+        assert len(warnings) == 1
+        w = warnings[0]
+        assert (w.file.endswith("couts.csv"), w.line, w.column) == (True, lines, "Montant")
+        text = format_problem(w)
+        assert "action.yml" in text and "1\u202f200\xa0€" in text and "comptée deux fois" in text
+    else:
+        assert warnings == []
+    assert not ws.problems_of(SALON_2016)
+    tables = ws.tables(SALON_2016)
+    action = ws.action(SALON_2016)
+    total = compute(action, tables, CATALOGUE, ["cout_total"])["cout_total"].valeur
+    assert total == pytest.approx(
+        tables["couts"]["montant"].sum() + sum(b.montant for b in action.budget)
+    )
+
+
+def test_a_repeated_budget_line_is_worded_for_readers():
+    from vccap.errors import AVERTISSEMENT, InputError
+    from vccap.messages import reader_warning
+
+    one = InputError("couts.csv", "…", line=7, code="budget_repete", severity=AVERTISSEMENT,
+                     table="couts")  # fmt: skip
+    text = reader_warning(one)
+    assert text.endswith("une ligne (ligne 7) répète une dépense du budget de l'action ; le "
+                         "coût total les compte deux fois."), text  # fmt: skip
+    assert "couts.csv" not in text and "action.yml" not in text

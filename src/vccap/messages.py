@@ -140,6 +140,8 @@ _READER_WORDING = {
     "nom_approchant": "le tableau a été lu dans un fichier dont le nom n'est pas le nom attendu.",
     "feuille_masquee": "le tableau a été lu dans une feuille masquée du classeur.",
     "fichier_non_reconnu": "un fichier de l'action n'a pas été reconnu et n'a pas été lu.",
+    "budget_repete": "{n} ({lines}) répète{s_verb} une dépense du budget de l'action ; le coût "
+    "total les compte deux fois.",
 }
 
 
@@ -160,6 +162,7 @@ def reader_warning(problem: InputError) -> str:
         lines=lines_text(problem.rows, problem.line) or "ligne inconnue",
         verb="ont été" if several else "a été",
         s="s" if several else "",
+        s_verb="nt" if several else "",
     )
     return f"{title} : {text}"
 

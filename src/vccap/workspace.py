@@ -272,6 +272,11 @@ class Workspace:
                 for p in [*raw.problems, *raw.warnings, *raw.notices]:
                     self.add(dataclasses.replace(p, action=action_id))
             read[kind] = entry
+        if action_id not in self.checked and "couts" in read:
+            from vccap.reading.crosscheck import budget_repeated
+
+            for warning in budget_repeated(action.budget, read["couts"].raw, action_id):
+                self.add(warning)
         self.checked.add(action_id)
         self._read[action_id] = read
         return read
