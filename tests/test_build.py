@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -266,6 +267,54 @@ def test_a_site_with_complementary_masks_is_up_to_date_on_the_next_build(tmp_pat
     code, stdout, _ = run(capsys, "build", workspace, "-o", out)
     assert code == 0 and "rien à reconstruire" in stdout, stdout
     assert {p: p.read_bytes() for p in out.rglob("*.html")} == pages
+
+
+def test_masks_decided_before_the_pages_publish_each_page_once(tmp_path, capsys, monkeypatch):
+    """With many pages to build, the pages are prepared without their notebook, the masks
+    decided on what they will publish, then each page is built once: the same site, byte
+    for byte, as the pages built first and published again by the control after them; and
+    the control after the pages has nothing left to do."""
+    import importlib.util
+
+    from vccap.build import pipeline
+
+    spec = importlib.util.spec_from_file_location(
+        "vccap_synth", ROOT / "benchmarks" / "synthetic.py"
+    )
+    synthetic = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synthetic)
+    sites = {}
+    for name, before in (("avant", 1), ("apres", 10**6)):
+        monkeypatch.setattr(pipeline, "BEFORE_PAGES_FROM", before)
+        workspace = synthetic.make_workspace(tmp_path / name / "data", 5)
+        out = tmp_path / name / "site"
+        code, stdout, _ = run(capsys, "build", workspace, "-o", out, "-j", "2")
+        assert code == 0, stdout
+        built = re.findall(r"\] ✓ (\S+) ", stdout)
+        if before == 1:
+            assert re.search(
+                r"Contrôle statistique avant les pages \(\d+ pages préparées\) : [1-9]\d* "
+                r"cellules? de plus à masquer", stdout
+            ), stdout  # fmt: skip
+            assert "à republier" not in stdout, stdout
+            assert len(built) == len(set(built)), stdout  # each page once
+        else:
+            assert "avant les pages" not in stdout and "à republier" in stdout, stdout
+            assert len(built) > len(set(built))  # some pages twice
+        sites[name] = {
+            p.relative_to(out).as_posix(): p.read_bytes()
+            for p in out.rglob("*")
+            if p.is_file() and p.suffix in (".html", ".csv", ".json")
+        }
+        masks = (workspace / ".vccap" / "masques.json").read_text(encoding="utf-8")
+        sites[name]["masques"] = masks.encode()
+    assert sites["avant"].keys() == sites["apres"].keys()
+    for site in sites.values():  # the package says when it was made
+        package = json.loads(site["donnees/datapackage.json"])
+        assert package.pop("created")
+        site["donnees/datapackage.json"] = json.dumps(package).encode()
+    different = [k for k in sites["avant"] if sites["avant"][k] != sites["apres"][k]]
+    assert different == []
 
 
 def test_a_withdrawn_action_leaves_nothing_online(tmp_path, capsys):

@@ -307,3 +307,34 @@ def test_pages_that_add_actions_up_name_the_ones_they_miss(example_copy):
         shown = _shown(page.entete())
         assert alert in shown and title in shown, type(page).__name__
     assert alert not in _shown(AnnualReview.load(example_copy, "2017").entete())
+
+
+def test_every_published_number_is_decided_when_the_page_is_prepared():
+    """The build decides the masks on what pages will publish before running their
+    notebooks, from pages prepared without them: so every number about people a page
+    publishes is in its ledger once :meth:`Page.prepare` has run, and the sections its
+    notebook template calls only format them (the ledger does not change)."""
+    from vccap.pages.registry import page_class
+
+    ws = load_workspace(EXAMPLE)
+    ws.scrub_texts()
+    checked = 0
+    for job in plan(ws):
+        template = nbformat.read(job.template, as_version=4)
+        calls = [
+            m.group(1)
+            for cell in template.cells
+            if cell.cell_type == "code"
+            for m in [re.fullmatch(r"\s*\w+\.(\w+)\(\)\s*", cell.source)]
+            if m and m.group(1) != "resume_site"
+        ]
+        assert calls, job.template
+        page = page_class(job.kind)(ws, job.id.split("/", 1)[1])
+        page.prepare()
+        prepared = json.dumps(page.publisher.ledger.as_dict(), sort_keys=True)
+        for name in calls:
+            getattr(page, name)()
+        after = json.dumps(page.publisher.ledger.as_dict(), sort_keys=True)
+        assert after == prepared, (job.id, [c for c in calls])
+        checked += 1
+    assert checked == len(plan(ws))

@@ -160,3 +160,128 @@ def control_in_process(ws: Workspace) -> AuditResult:
     raise DisclosureFailed(
         [(f.page, f.figure.key(), f.low, f.high) for f in result.findings], ws.seuil
     )
+
+
+#: From this many pages to (re)build, the masks are decided before the pages run
+#: (:func:`control_before_pages`); below, the pages run first and the control after them
+#: publishes again the few pages it masks (preparing pages costs more than it saves).
+BEFORE_PAGES_FROM = 40
+_PREPARE: Workspace | None = None
+
+
+def _prepare_part(items: list[tuple[str, str]]) -> dict[str, dict[str, Any] | None]:
+    """Worker: prepare each (page kind, key) in the workspace the parent set before forking;
+    the summary's ledger part of each page (None when the page cannot be prepared: its
+    notebook will say why)."""
+    from vccap.pages.registry import page_class
+
+    assert _PREPARE is not None
+    out: dict[str, dict[str, Any] | None] = {}
+    for kind, key in items:
+        page_id = f"{kind}/{key}"
+        try:
+            page = page_class(kind)(_PREPARE, key)
+            page.prepare()
+            out[page_id] = json.loads(
+                json.dumps(
+                    {
+                        "registre": page.publisher.ledger.as_dict(),
+                        "masques_appliques": sorted(page.publisher.applied),
+                    }
+                )
+            )
+        except Exception:  # noqa: BLE001 - the page's own notebook reports its failure
+            out[page_id] = None
+    return out
+
+
+def prepared_summaries(
+    ws: Workspace, jobs: list[Job], processes: int = 1
+) -> dict[str, dict[str, Any] | None]:
+    """What each page of ``jobs`` would publish (its ledger and the masks it applies), from
+    the page prepared in this process or in ``processes`` forked workers, without running
+    its notebook (page id -> summary part, None when the page cannot be prepared)."""
+    import multiprocessing
+
+    global _PREPARE
+    items = [(job.kind, job.id.split("/", 1)[1]) for job in jobs]
+    if processes <= 1 or len(items) < 8 or "fork" not in multiprocessing.get_all_start_methods():
+        _PREPARE = ws
+        try:
+            return _prepare_part(items)
+        finally:
+            _PREPARE = None
+    from concurrent.futures import ProcessPoolExecutor
+
+    parts = [items[i::processes] for i in range(processes)]
+    _PREPARE = ws
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(processes, mp_context=context) as pool:
+            done = list(pool.map(_prepare_part, parts))
+    finally:
+        _PREPARE = None
+    out: dict[str, dict[str, Any] | None] = {}
+    for part in done:
+        out.update(part)
+    return out
+
+
+def control_before_pages(
+    ws: Workspace,
+    jobs: dict[str, Job],
+    todo: set[str],
+    summaries: dict[str, Any],
+    reporter: Callable[[str, dict[str, Any]], None],
+    processes: int = 1,
+) -> dict[str, Any] | None:
+    """Decide the masks before the pages run, so that each page is published once.
+
+    The pages to build (``todo``, page ids) are prepared without their notebook
+    (:func:`prepared_summaries`); the other pages publish what their ``summaries`` say. The
+    audit and secondary suppression run on these ledgers until nothing is disclosed, as
+    :func:`control` does after the pages (masks written to the workspace, pages prepared
+    again when a new mask concerns them). Returns the audit's figures with the fingerprint
+    of the ledgers it passed, to give :func:`control` as ``previous``: when the notebooks
+    publish exactly these ledgers, the control after the pages has nothing to do. Returns
+    None when a round could hide nothing more (the control after the pages then reports
+    what is still disclosed).
+    """
+    import time
+
+    start = time.perf_counter()
+    prepared = prepared_summaries(ws, [jobs[p] for p in sorted(todo) if p in jobs], processes)
+    populations = Populations.of(ws)
+    last: AuditResult | None = None
+    previous_figures: dict[str, tuple] = {}
+    added = 0
+    for _round in range(MAX_ROUNDS):
+        current = {p: s for p, s in summaries.items() if p in jobs and p not in prepared}
+        current.update({p: s for p, s in prepared.items() if s is not None})
+        ledgers = ledgers_of(current)
+        masks = read_masks(ws.root)
+        result = audit(
+            list(ledgers.values()), populations, ws.seuil, masks=masks, previous=last,
+            jobs=processes,
+        )  # fmt: skip
+        last = result
+        if not result.findings:
+            reporter(
+                "controle_avant",
+                {"pages": len(prepared), "nouveaux": added,
+                 "secondes": time.perf_counter() - start},
+            )  # fmt: skip
+            return {**result.as_dict(), "empreinte": _fingerprint(ledgers, masks)}
+        fresh = set(result.figures) - set(previous_figures) if previous_figures else set()
+        previous_figures = result.figures
+        chosen = complementary(
+            list(ledgers.values()), result.findings, ws.seuil, masks, fresh, populations
+        )
+        new = chosen - masks
+        if not new:
+            return None
+        added += len(new)
+        write_masks(ws.root, chosen)
+        again = [jobs[p] for p in sorted(pages_to_rebuild(ledgers, new)) if p in jobs]
+        prepared.update(prepared_summaries(ws, again, processes))
+    return None

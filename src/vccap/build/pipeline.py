@@ -18,7 +18,12 @@ from typing import Any
 
 from vccap import overrides
 from vccap.build.audit import audit_site
-from vccap.build.disclosure import control, with_masks
+from vccap.build.disclosure import (
+    BEFORE_PAGES_FROM,
+    control,
+    control_before_pages,
+    with_masks,
+)
 from vccap.build.plan import Job, plan
 from vccap.build.results import BuildLog, BuildReport, JobResult, Output, default_jobs, timings_text
 from vccap.build.run import run_jobs
@@ -95,20 +100,27 @@ def build_in(
             "fragments": fragments,
         }
         reporter("overrides", report.overrides)
-    todo: list[Job] = []
-    documents_only: set[str] = set()
+    todo, documents_only = _todo(planned, stage, state, output)
+    if len(todo) - len(documents_only) >= BEFORE_PAGES_FROM:
+        # many pages to run: decide the masks first, so each page is published once
+        decided = control_before_pages(
+            ws, {j.id: j for j in planned}, {j.id for j in todo if j.id not in documents_only},
+            state.summaries, reporter, processes=jobs or default_jobs(),
+        )  # fmt: skip
+        if decided is not None:
+            state.disclosure = decided
+        in_force = masks = read_masks(ws.root)
+        for job in planned:  # pages whose figures a new mask hides are built again
+            job.digest = with_masks(base[job.id], masks, state.summaries.get(job.id))
+        todo, documents_only = _todo(planned, stage, state, output)
+    running = {job.id for job in todo}
     for job in planned:
-        if state.jobs.get(job.id) == job.digest and (stage / job.page).exists():
-            if _documents_missing(stage, state, job, output.formats):
-                todo.append(job)
-                documents_only.add(job.id)
-                continue
+        if job.id not in running:
             report.results.append(
                 JobResult(job.id, True, 0.0, cached=True, summary=state.summaries.get(job.id))
             )
-        else:
+        elif job.id not in documents_only:
             _remove_documents(stage, state, job.id)  # they were made from an older page
-            todo.append(job)
     _remove_stale_pages(stage, state, planned_ids)
     reporter(
         "plan",
@@ -242,6 +254,23 @@ def _run(
         return
     run_jobs(todo, stage, ws.demarche.nom, workers, on_result, notebooks, keep, output=output,
              documents_only=documents_only)  # fmt: skip
+
+
+def _todo(
+    planned: list[Job], stage: Path, state: BuildState, output: Output
+) -> tuple[list[Job], set[str]]:
+    """The jobs to run (hash changed, or page missing), and among them the ids of those whose
+    page is up to date but some document asked for is missing."""
+    todo: list[Job] = []
+    documents_only: set[str] = set()
+    for job in planned:
+        if state.jobs.get(job.id) == job.digest and (stage / job.page).exists():
+            if _documents_missing(stage, state, job, output.formats):
+                todo.append(job)
+                documents_only.add(job.id)
+        else:
+            todo.append(job)
+    return todo, documents_only
 
 
 def _documents_missing(out: Path, state: BuildState, job: Job, wanted: tuple[str, ...]) -> bool:

@@ -45,6 +45,18 @@ def build_reporter(jobs: int) -> Callable[[str, dict], None]:
                 f"masquer pour qu'aucune cellule masquée ne se déduise des autres chiffres ; "
                 f"{plural(len(data['pages']), 'page')} à republier."
             )
+        elif event == "controle_avant":
+            seconds = f"{data['secondes']:.1f}".replace(".", ",")
+            masked = (
+                f"{plural(data['nouveaux'], 'cellule')} de plus à masquer pour qu'aucune "
+                "cellule masquée ne se déduise des autres chiffres"
+                if data["nouveaux"]
+                else "aucune cellule de plus à masquer"
+            )
+            out(
+                f"Contrôle statistique avant les pages ({plural(data['pages'], 'page')} "
+                f"préparée{'s' if data['pages'] > 1 else ''}) : {masked} ({seconds} s)."
+            )
         elif event == "overrides":
             for name, count in data["notebooks"].items():
                 out(

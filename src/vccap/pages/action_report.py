@@ -129,6 +129,9 @@ class ActionReport(SatisfactionSections, Page):
             self.publisher, self.ws, self.action, self.tables, values
         )
         self.objectives: list[ObjectiveResult] = publish_objectives(objectives, self.values)
+        #: Every edition of the type up to this one, with its published key indicators (the
+        #: comparison section's figures, decided here with the page's others).
+        self.editions: list[tuple[Action, dict[str, IndicatorValue]]] = self._editions()
         self.rows: dict[str, int | None] = {
             kind: (
                 self.publisher.count(Figure.count(kind, action=self.key), len(df))
@@ -426,9 +429,29 @@ class ActionReport(SatisfactionSections, Page):
         quotes = list(dict.fromkeys(quotes))[:limit]
         return self.render("citations.html.j2", quotes=quotes)
 
+    def _editions(self) -> list[tuple[Action, dict[str, IndicatorValue]]]:
+        same = earlier_editions(self.ws, self.action)
+        if len(same) < 2:
+            return [(other, self.values) for other in same if other.id == self.action.id]
+        return [
+            (
+                other,
+                self.values
+                if other.id == self.action.id
+                else publish_indicators(
+                    self.publisher,
+                    self.ws,
+                    other,
+                    self.ws.tables(other.id),
+                    action_indicators(self.ws, other.id)[0],
+                ),
+            )
+            for other in same
+        ]
+
     def comparaison(self) -> Section:
         """The key indicators of every edition of the type up to this one."""
-        same = earlier_editions(self.ws, self.action)
+        same = [other for other, _ in self.editions]
         if len(same) < 2:
             return Section(
                 [
@@ -441,18 +464,7 @@ class ActionReport(SatisfactionSections, Page):
         spec = self.ws.types.get(self.action.type)
         key_ids = list(spec.indicateurs_cles) if spec else []
         rows = []
-        for other in same:
-            values = (
-                self.values
-                if other.id == self.action.id
-                else publish_indicators(
-                    self.publisher,
-                    self.ws,
-                    other,
-                    self.ws.tables(other.id),
-                    action_indicators(self.ws, other.id)[0],
-                )
-            )
+        for other, values in self.editions:
             rows.append(
                 {
                     "id": other.id,
