@@ -241,7 +241,20 @@ def evaluate_objectives(
 def action_indicators(
     ws, action_id: str
 ) -> tuple[dict[str, IndicatorValue], list[ObjectiveResult]]:
-    """Indicators of the action's type and its objectives' results (loads its tables)."""
+    """Indicators of the action's type and its objectives' results (loads its tables).
+
+    Computed once per process for the workspace's content (:meth:`Workspace.derived`): an
+    action's report shows every earlier edition's indicators, and the method sheet and the
+    yearly review show them again. Returns new containers (the values are frozen)."""
+    values, objectives = ws.derived(
+        "action_indicators", (action_id,), lambda: _action_indicators(ws, action_id)
+    )
+    return dict(values), list(objectives)
+
+
+def _action_indicators(
+    ws, action_id: str
+) -> tuple[dict[str, IndicatorValue], list[ObjectiveResult]]:
     action = ws.action(action_id)
     tables = ws.tables(action_id) if action.statut == "realisee" else {}
     type_spec = ws.types.get(action.type)

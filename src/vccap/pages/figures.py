@@ -110,7 +110,9 @@ def publish_indicators(
 ) -> dict[str, IndicatorValue]:
     """The action's indicator values as a page shows them: a value the policy hides becomes
     None, and its id is in the returned mapping's ``masked`` attribute (see :func:`masked`)."""
-    counts = action_counts(action, tables)
+    counts = ws.derived(
+        "action_counts", (action.id, action.type), lambda: action_counts(action, tables)
+    )
     out: dict[str, IndicatorValue] = {}
     hidden: set[str] = set()
     for key, value in values.items():
