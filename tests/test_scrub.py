@@ -81,6 +81,13 @@ def test_common_words_are_the_frequent_french_words():
         "Merci à Jean-Pierre D'ARCY pour son accueil",
         unicodedata.normalize("NFD", "Merci à Hélène Lefèvre pour son accueil"),  # Mac
         unicodedata.normalize("NFD", "Merci à Zéphyrine pour son accueil"),
+        "Merci à **Hélène** Lefèvre pour son accueil",  # markdown emphasis
+        "Merci à _Hélène_ **LEFÈVRE** pour son accueil",
+        "Merci à Hélène\nLefèvre pour son accueil",  # a line break in the name
+        "Merci à lefevre.helene pour son accueil",  # written as an address
+        "Merci à helene_lefevre pour son accueil",
+        "Merci à H&eacute;l&egrave;ne Lef&#232;vre pour son accueil",  # HTML references
+        "Merci à Zéph&shy;yrine Canari-Test pour son accueil",
     ],
 )
 def test_every_form_of_a_name_is_scrubbed_and_found_by_the_audit(text, finder):
@@ -316,3 +323,21 @@ def test_the_audit_of_many_files_in_workers_finds_what_one_process_finds(tmp_pat
     assert sum(h.kind == "nom" for h in many) == len(range(0, audit.PARALLEL_FROM + 5, 7))
     assert {h.kind for h in many} >= {"nom", "courriel", "telephone"}
     assert audit.audit(site, finder=finder, jobs=1) == many
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("Merci à Rose Lefèvre pour son accueil", "Merci à [nom masqué] pour son accueil"),
+        ("Merci à **Rose** Grand pour son accueil", "Merci à [nom masqué] pour son accueil"),
+        ("Merci à LEFÈVRE Rose pour son accueil", "Merci à [nom masqué] pour son accueil"),
+        ("Une rose et un grand merci à tous", "Une rose et un grand merci à tous"),
+        ("Rose est venue, Lefèvre aussi", "Rose est venue, [nom masqué] aussi"),
+        ("x &lt;b&gt; &amp; &nbsp;y", "x &lt;b&gt; &amp; &nbsp;y"),  # markup stays as written
+    ],
+)
+def test_a_first_name_next_to_a_surname_goes_with_it(text, clean, finder):
+    """A surname found takes the first name written next to it, even a frequent one that is
+    left alone elsewhere (« Rose [nom masqué] » would still name her); a first name that is
+    a word, apart from any surname, stays; HTML references that are not letters stay."""
+    assert scrubbed(text, finder) == clean

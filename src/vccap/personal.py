@@ -37,7 +37,9 @@ place, not a person.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -269,10 +271,15 @@ class Finder:
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def find(self, text: str) -> list[Found]:
-        """Every personal value in ``text`` (already clean), earliest first, none overlapping."""
+        """Every personal value in ``text`` (already clean), earliest first, none overlapping.
+
+        Names are searched with markdown's emphasis and code marks read as spaces
+        (``**Hélène** Lefèvre``, ``hélène_lefèvre``), and a surname found takes the first
+        name written next to it (``Valérie [nom masqué]`` would still name her)."""
         found = self._emails(text) + self._phones(text)
         if self.hashed is not None and self.sizes:
-            found += self._names(text)
+            names = self._names(_MARKS_RE.sub(lambda m: " " * len(m.group()), text))
+            found += [_with_marks(text, item) for item in names]
         found.sort(key=lambda f: (f.start, -f.end))
         kept: list[Found] = []
         for item in found:
@@ -329,9 +336,41 @@ class Finder:
             if match is None:
                 i += 1
                 continue
-            found.append(match[1])
+            found.append(self._with_first_name(text, words, match[1]))
             i = match[0]
         return found
+
+    def _with_first_name(self, text: str, words: list[Token], item: Found) -> Found:
+        """A surname found, with the first name of the lists written just before or after
+        it (any first name, even a frequent one: next to a surname, it names someone)."""
+        hashed = self.hashed
+        assert hashed is not None
+        if item.kind != "nom" or not hashed.first:
+            return item
+        at = {w.start: k for k, w in enumerate(words)}
+        upto = {w.end: k for k, w in enumerate(words)}
+        start, end = item.start, item.end
+        k = at.get(start)
+        if k is not None:
+            for size in (2, 1):
+                j = k - size
+                if j < 0 or not _glued(text[words[k - 1].end : words[k].start]):
+                    continue
+                key = self._key(text, words, j, size)
+                if key is not None and hashed.h(key) in hashed.first:
+                    start = words[j].start
+                    break
+        k = upto.get(end)
+        if k is not None:
+            for size in (2, 1):
+                j = k + 1
+                if j + size > len(words) or not _glued(text[words[k].end : words[j].start]):
+                    continue
+                key = self._key(text, words, j, size)
+                if key is not None and hashed.h(key) in hashed.first:
+                    end = words[j + size - 1].end
+                    break
+        return item if (start, end) == (item.start, item.end) else Found(start, end, "nom")
 
     def _key(self, text: str, words: list[Token], i: int, size: int) -> str | None:
         """The folded words i..i+size joined by spaces, if they are written next to each
@@ -339,15 +378,15 @@ class Finder:
         if i + size > len(words):
             return None
         for k in range(i, i + size - 1):
-            gap = text[words[k].end : words[k + 1].start]
-            if len(gap) > 3 or gap.strip(" '-\t") != "":
+            if not _glued(text[words[k].end : words[k + 1].start]):
                 return None
         return " ".join(w.folded for w in words[i : i + size])
 
     def _joined(self, text: str, left: Token, right: Token, dots: bool = False) -> bool:
         gap = text[left.end : right.start]
-        allowed = " '-\t." if dots else " '-\t"
-        return 0 < len(gap) <= 3 and gap.strip(allowed) == ""
+        if dots:
+            return 0 < len(gap) <= 3 and gap.strip(GAP + ".") == ""
+        return _glued(gap)
 
     def _name_at(self, text: str, words: list[Token], i: int) -> tuple[int, Found] | None:
         hashed = self.hashed
@@ -435,6 +474,32 @@ class Finder:
         return None
 
 
+#: What may separate the words of one name: spaces (a line break too), apostrophes, hyphens.
+GAP = " '-\t\n\r"
+#: Markdown's emphasis and code marks, read as spaces when looking for names.
+_MARKS_RE = re.compile(r"[*_~`]+")
+
+
+def _with_marks(text: str, item: Found) -> Found:
+    """A name found across emphasis marks, with the marks that open or close them outside
+    it (``**Hélène** Lefèvre`` is masked whole, not as ``**[nom masqué]``)."""
+    start, end = item.start, item.end
+    for run in _MARKS_RE.findall(text[start:end]):
+        if text[start - len(run) : start] == run:
+            start -= len(run)
+        elif text[end : end + len(run)] == run:
+            end += len(run)
+    if (start, end) == (item.start, item.end):
+        return item
+    return Found(start, end, item.kind, item.known)
+
+
+def _glued(gap: str) -> bool:
+    """Whether two words separated by ``gap`` may be one name: up to three spaces,
+    apostrophes, hyphens or one line break, or a dot alone (``lefevre.helene``)."""
+    return (0 < len(gap) <= 3 and gap.strip(GAP) == "" and gap.count("\n") <= 1) or gap == "."
+
+
 # --------------------------------------------------------------------------- scrubbing
 
 
@@ -445,6 +510,8 @@ def scrub(text: str, finder: Finder | None = None) -> str:
     """
     if not text:
         return text
+    if "&" in text:  # letters written as HTML references (Val&eacute;rie, Nico&shy;las)
+        text = _LETTER_REFERENCE_RE.sub(_letter, text)
     # composed accents (a Mac may save « é » as « e » + a combining accent): the names of
     # the lists are composed, and so is what is published
     text = unicodedata.normalize("NFC", text)
@@ -461,6 +528,23 @@ def scrub(text: str, finder: Finder | None = None) -> str:
         last = end
     parts.append(text[last:])
     return "".join(parts)
+
+
+_LETTER_REFERENCE_RE = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+)
+
+
+def _letter(match: re.Match) -> str:
+    """An HTML character reference as the letter it stands for (a soft hyphen or a
+    zero-width character as itself); any other reference (``&lt;``, ``&amp;``) as written,
+    so that the text's markup means the same."""
+    char = html.unescape(match.group())
+    if len(char) == 1 and (
+        unicodedata.category(char)[0] in "LM" or unicodedata.category(char) == "Cf"
+    ):
+        return char
+    return match.group()
 
 
 def scrub_series(series: pd.Series, finder: Finder | None) -> pd.Series:
