@@ -338,3 +338,34 @@ def test_every_published_number_is_decided_when_the_page_is_prepared():
         assert after == prepared, (job.id, [c for c in calls])
         checked += 1
     assert checked == len(plan(ws))
+
+
+def test_an_edition_left_out_for_invalid_data_is_named_where_it_is_missing(example_copy):
+    """An earlier edition whose data must be corrected is left out of an action's
+    comparison and of the type's method sheet: both say so (never « première édition »)."""
+    root = example_copy
+    path = root / "actions" / "2016-09-atelier-mobiliser-autrement-lyon" / "satisfaction.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")  # a tab-separated export
+    cells = lines[1].split("\t")
+    cells[header.index("Utilité")] = "9"
+    lines[1] = "\t".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ws = load_workspace(root)
+    assert not ws.valid("2016-09-atelier-mobiliser-autrement-lyon")
+    report = ActionReport(ws, "2017-11-atelier-hackathon-lyon")
+    report.prepare()
+    html = _shown(report.comparaison())
+    assert "première édition" not in html
+    assert "laissée de côté car ses données sont à corriger" in html
+    assert "Mobiliser autrement" in html or "mobiliser" in html.lower()
+    sheet = MethodSheet(ws, "atelier")
+    sheet.prepare()
+    assert "1 autre laissée de côté (données à corriger)" in _shown(sheet.resume())
+
+
+def test_a_first_edition_says_it_is_the_first(example_copy):
+    ws = load_workspace(example_copy)
+    report = ActionReport(ws, "2016-09-atelier-mobiliser-autrement-lyon")
+    report.prepare()
+    assert "première édition" in _shown(report.comparaison())

@@ -67,6 +67,23 @@ def earlier_editions(ws: Workspace, action: Action) -> list[Action]:
     ]
 
 
+def invalid_editions(ws: Workspace, action: Action) -> list[Action]:
+    """Realised actions of the same type up to this one whose data must be corrected (left
+    out of the comparison: the page says so), oldest first."""
+    return sorted(
+        (
+            a
+            for a in ws.actions.values()
+            if a.statut == "realisee"
+            and a.type == action.type
+            and a.id != action.id
+            and (a.date_debut or a.id) <= (action.date_debut or action.id)
+            and not ws.valid(a.id)
+        ),
+        key=lambda a: (a.date_debut or a.id, a.id),
+    )
+
+
 def type_label(ws: Workspace, type_id: str) -> str:
     spec = ws.types.get(type_id)
     return spec.libelle if spec else type_id
@@ -452,7 +469,19 @@ class ActionReport(SatisfactionSections, Page):
     def comparaison(self) -> Section:
         """The key indicators of every edition of the type up to this one."""
         same = [other for other, _ in self.editions]
+        left_out = invalid_editions(self.ws, self.action)
+        missing = (
+            "Édition{s} laissée{s} de côté car ses données sont à corriger par l'équipe du "
+            "projet : {names}.".format(
+                s="s" if len(left_out) > 1 else "",
+                names=", ".join(f"« {a.titre} » ({fmt.date(a.date_debut)})" for a in left_out),
+            )
+            if left_out
+            else None
+        )
         if len(same) < 2:
+            if missing:
+                return Section([self.note(f"Pas d'autre édition à comparer. {missing}")])
             return Section(
                 [
                     self.note(
@@ -511,6 +540,8 @@ class ActionReport(SatisfactionSections, Page):
                 )
                 section.add(self.chart(fig, alt))
                 section.add(Html(f'<p class="vc-alt">{esc(alt)}</p>'))
+        if missing:
+            section.add(self.note(missing))
         return section
 
     def note_methode(self) -> Html:

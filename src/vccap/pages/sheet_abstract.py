@@ -53,6 +53,12 @@ class AbstractSections:
             if n == 1
             else f"Expérience tirée de {n} éditions ({', '.join(years)})"
         )
+        if self.excluded:
+            k = len(self.excluded)
+            head += (
+                f", {k} autre{'s' if k > 1 else ''} laissée{'s' if k > 1 else ''} de côté "
+                "(données à corriger)"
+            )
         parts = []
         for ind in self.spec.indicateurs_cles[:3]:
             values = [e.value(ind) for e in self.editions if e.value(ind) is not None]
