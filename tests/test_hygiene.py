@@ -136,6 +136,11 @@ def test_a_small_site_publishes_only_what_is_published_and_its_audit_cannot_go_b
         build(ws, out, jobs=1)
     assert {h.kind for h in failed.value.hits} == {"nom"}
     assert tree_digest(out) == site
+    from vccap.messages import format_error
+
+    said = format_error(failed.value)
+    assert "Rien n'a été publié : le site précédent, s'il existe, est conservé" in said
+    assert "dans les fichiers publiés" not in said
     assert not any(p.name.startswith(".site.vccap") for p in tmp_path.iterdir())
 
     # An interrupted build leaves the previous site whole.

@@ -239,9 +239,11 @@ class AuditHit:
 
 @dataclass(eq=False)
 class AuditFailed(VccapError):
-    """The audit found personal data in published outputs."""
+    """The audit found personal data in published outputs (``published`` False: in a site
+    being built, which was therefore not published)."""
 
     hits: list[AuditHit] = field(default_factory=list)
+    published: bool = True
 
     def __post_init__(self) -> None:
         super().__init__(len(self.hits))

@@ -284,11 +284,16 @@ def format_error(exc: VccapError) -> str:
         lines = [
             f"{h.file}:{h.line}: donnée personnelle ({h.kind}) : {h.excerpt}" for h in exc.hits
         ]
-        lines.append(
-            "Audit : "
-            + plural(len(exc.hits), "donnée personnelle trouvée", "données personnelles trouvées")
-            + " dans les fichiers publiés."
-        )
+        found = plural(len(exc.hits), "donnée personnelle trouvée", "données personnelles trouvées")
+        if exc.published:
+            lines.append(f"Audit : {found} dans les fichiers publiés.")
+        else:
+            lines.append(
+                f"Audit : {found} dans les pages produites. Rien n'a été publié : le site "
+                "précédent, s'il existe, est conservé tel quel. Ces données viennent des textes "
+                "de l'espace de travail (retour d'expérience, descriptif ou titre dans "
+                "action.yml…) : l'extrait ci-dessus aide à les y retrouver et à les corriger."
+            )
         return "\n".join(lines)
     if isinstance(exc, OpenDataMismatch):
         lines = [f"{file} : {what}" for file, what in exc.findings]

@@ -38,6 +38,6 @@ def audit_site(
     hits = audit(site, finder=finder, skip=skip, display_name=name or site.name, jobs=jobs)
     scanned = {rel for rel, digest in current.items() if clean.get(rel) != digest}
     if hits:
-        raise AuditFailed(hits)
+        raise AuditFailed(hits, published=False)
     state.audit = {"personnel": personal, "fichiers": current}
     return bool(scanned)
