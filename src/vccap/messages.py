@@ -259,9 +259,16 @@ def format_error(exc: VccapError) -> str:
         return f"Échec de « {exc.job} »{detail}{where}."
     if isinstance(exc, BuildFailed):
         lines = [format_error(f) for f in exc.failed]
+        others = (
+            f"les {exc.built} autres sont publiées"
+            if exc.built > 1
+            else ("l'autre est publiée" if exc.built == 1 else "aucune autre page")
+        )
         lines.append(
-            f"{plural(len(exc.failed), 'page')} en échec, {plural(exc.built, 'page')} "
-            f"construite{'s' if exc.built > 1 else ''}."
+            f"{plural(len(exc.failed), 'page')} en échec ; {others} (construites maintenant "
+            "ou déjà à jour)."
+            if exc.built
+            else f"{plural(len(exc.failed), 'page')} en échec ; aucune autre page."
         )
         if exc.log is not None:
             lines.append(f"Journal de construction : {exc.log}")
