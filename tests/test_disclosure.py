@@ -375,3 +375,27 @@ def test_the_audit_in_worker_processes_answers_as_one_process(tmp_path, seed, mo
     for finding in many.findings:
         low, high = exact.bounds(finding.figure)
         assert finding.low <= math.ceil(low - 1e-6) and finding.high >= math.floor(high + 1e-6)
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_a_cell_proven_safe_cheaply_is_safe(tmp_path, seed):
+    """``Model.proven_safe`` (kept solutions and inner ranges only, which secondary
+    suppression tries first) never says safe for a cell the exact bounds disclose, with or
+    without dropped figures; and it does prove some cells safe."""
+    ws = load_workspace(_workspace(tmp_path / "ws", seed))
+    ledgers = list(page_ledgers(ws).values())
+    hidden = {k: f for led in ledgers for k, f in led.hidden.items()}
+    published = sorted({k for led in ledgers for k in (*led.counts, *led.shares)})
+    rng = random.Random(seed)
+    drops = [set(), *(set(rng.sample(published, 4)) for _ in range(3))]
+    quick, exact = Model(ledgers), Model(ledgers)
+    assert quick.use_point(true_point(quick, Populations.of(ws)))
+    proven = 0
+    for drop in drops:
+        for key in sorted(hidden):
+            for t in (2, 3, 5):
+                if quick.proven_safe(hidden[key], t, drop=drop):
+                    proven += 1
+                    assert not disclosed(*exact.bounds(hidden[key], drop=drop), t), (key, t)
+    assert proven > 0
+    assert quick.answered["solved"] == 0 and quick.answered["outer"] == 0

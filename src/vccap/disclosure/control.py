@@ -302,12 +302,14 @@ def complementary(
         options = [
             k for k in candidates(ledgers, finding.figure, threshold, fresh) if k not in chosen
         ]
-        picked: list[str] = []
-        for key in options[:MAX_CANDIDATES]:
-            if not model.is_disclosed(finding.figure, threshold, drop=chosen | {key}):
-                picked.append(key)
-                break
-        else:  # none alone: the shortest run of candidates, in order, that makes it safe
+        picked = _quick_pick(model, finding.figure, threshold, chosen, options)
+        if picked is None:  # the exact answers (whole-block programmes)
+            picked = []
+            for key in options[:MAX_CANDIDATES]:
+                if not model.is_disclosed(finding.figure, threshold, drop=chosen | {key}):
+                    picked.append(key)
+                    break
+        if not picked:  # none alone: the shortest run of candidates, in order, that makes it safe
             picked = options[: _shortest_prefix(model, finding.figure, threshold, chosen, options)]
             for key in reversed(picked[:-1]):  # then show again those not needed
                 rest = set(picked) - {key}
@@ -315,6 +317,36 @@ def complementary(
                     picked.remove(key)
         chosen |= set(picked)
     return chosen
+
+
+def _quick_pick(
+    model: Model, figure: Figure, threshold: int, chosen: set[str], options: list[str]
+) -> list[str] | None:
+    """Candidates to hide that make ``figure`` safe, proven with the cheap answers only
+    (kept solutions, inner ranges: :meth:`Model.proven_safe`), or None when they prove
+    nothing. The first candidate proven alone; else the shortest run of candidates, in
+    order, proven (a bisection: hiding more only widens the ranges), then those whose
+    removal is still proven safe are shown again. Proving that a candidate does *not* work
+    costs programmes over the whole block: the exact path is left for when this one fails.
+    Every mask chosen is checked again by the next audit round."""
+    for key in options[:MAX_CANDIDATES]:
+        if model.proven_safe(figure, threshold, drop=chosen | {key}):
+            return [key]
+    if not options or not model.proven_safe(figure, threshold, drop=chosen | set(options)):
+        return None
+    low, high = 1, len(options)
+    while low < high:
+        middle = (low + high) // 2
+        if model.proven_safe(figure, threshold, drop=chosen | set(options[:middle])):
+            high = middle
+        else:
+            low = middle + 1
+    picked = options[:low]
+    for key in reversed(picked[:-1]):
+        rest = set(picked) - {key}
+        if model.proven_safe(figure, threshold, drop=chosen | rest):
+            picked.remove(key)
+    return picked
 
 
 def _shortest_prefix(

@@ -237,7 +237,8 @@ class Model:
         self.point: np.ndarray | None = None
         #: How :meth:`is_disclosed` answered: from kept points, a local programme (safe or
         #: disclosed), or the whole block solved.
-        self.answered = {"points": 0, "local": 0, "outer": 0, "solved": 0}
+        self.answered = {"points": 0, "local": 0, "outer": 0, "solved": 0, "unproven": 0}
+        self._key_rows: dict[int, dict[str, list[int]]] = {}
         #: The bounds behind the last answer of :meth:`is_disclosed` (local ones when a
         #: local programme concluded: they contain the true range).
         self.last_bounds: tuple[float, float] = (0.0, math.inf)
@@ -277,6 +278,21 @@ class Model:
             self._blocks[block] = part
         return self._blocks[block]
 
+    def _rows_of(self, part: Block, keys: set[str]) -> list[int]:
+        """The rows of block ``part`` (its own indices, in order) that come from the
+        published figures ``keys``."""
+        if not keys:
+            return []
+        index = self._key_rows.get(id(part))
+        if index is None:
+            index = {}
+            for i, r in enumerate(part.rows):
+                key = self.keys[r]
+                if key is not None:
+                    index.setdefault(key, []).append(i)
+            self._key_rows[id(part)] = index
+        return sorted(i for key in keys for i in index.get(key, ()))
+
     def bounds(self, figure: Figure, drop: Iterable[str] = ()) -> tuple[float, float]:
         """The smallest and largest value the figure can take given everything published
         but the figures in ``drop`` (``math.inf`` when nothing bounds it above)."""
@@ -285,7 +301,7 @@ class Model:
         low = high = 0.0
         for block in np.unique(self.col_block[c != 0]):
             part = self._block(int(block))
-            off = [i for i, r in enumerate(part.rows) if self.keys[r] in dropped]
+            off = self._rows_of(part, dropped)
             lo, hi = part.bounds(c[part.cols], off)
             low, high = low + lo, high + hi
         return low, high
@@ -295,7 +311,17 @@ class Model:
         """How many solutions the blocks keep to answer questions without solving."""
         return sum(len(part.witnesses) for part in self._blocks.values())
 
-    def is_disclosed(self, figure: Figure, threshold: int, drop: Iterable[str] = ()) -> bool:
+    def proven_safe(self, figure: Figure, threshold: int, drop: Iterable[str] = ()) -> bool:
+        """True when kept solutions or the inner range of the figure's neighbourhood prove
+        it safe with the figures ``drop`` hidden; False means « not proven this cheaply »,
+        not « disclosed » (no programme over the whole block is solved). Secondary
+        suppression tries its candidates with it first: a candidate that works is usually
+        proven at once, and one that does not costs no whole-block programme."""
+        return not self.is_disclosed(figure, threshold, drop, quick=True)
+
+    def is_disclosed(
+        self, figure: Figure, threshold: int, drop: Iterable[str] = (), *, quick: bool = False
+    ) -> bool:
         """Whether everything published but ``drop`` pins the figure, or bounds it within
         fewer than ``threshold`` values: the answer of
         ``disclosed(*self.bounds(figure, drop), threshold)``, with fewer programmes solved.
@@ -313,7 +339,7 @@ class Model:
         parts = []
         for block in np.unique(self.col_block[c != 0]):
             part = self._block(int(block))
-            off = [i for i, r in enumerate(part.rows) if self.keys[r] in dropped]
+            off = self._rows_of(part, dropped)
             parts.append((part, c[part.cols], off))
         if not parts:
             self.last_bounds = (0.0, 0.0)
@@ -339,6 +365,8 @@ class Model:
                     self.last_bounds = (low, high)
                     self.answered["local"] += 1
                     return False
+            if quick:
+                continue
             if seen_high is not None and seen_high > EPSILON:  # a true value above zero
                 outer = [
                     p.outer_range(cost, off, f)
@@ -357,6 +385,9 @@ class Model:
                         self.last_bounds = (low, high)
                         self.answered["outer"] += 1
                         return disclosed(low, high, threshold)
+        if quick:  # not proven safe cheaply (see proven_safe)
+            self.answered["unproven"] += 1
+            return True
         self.answered["solved"] += 1
         low = sum(part.solve(cost, off, minimize=True) for part, cost, off in parts)
         if seen_high is not None:
