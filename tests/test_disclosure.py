@@ -399,3 +399,23 @@ def test_a_cell_proven_safe_cheaply_is_safe(tmp_path, seed):
                     assert not disclosed(*exact.bounds(hidden[key], drop=drop), t), (key, t)
     assert proven > 0
     assert quick.answered["solved"] == 0 and quick.answered["outer"] == 0
+
+
+def test_the_candidates_kept_are_those_needed_found_by_halves():
+    """Secondary suppression shows again the candidates not needed by halves: it keeps
+    exactly those the safety test needs (here two of forty), with far fewer tests than one
+    per candidate."""
+    from vccap.disclosure.control import _needed
+
+    keys = [f"k{i:02}" for i in range(40)]
+    calls = []
+
+    def safe(hidden):
+        calls.append(1)
+        return {"k07", "k31"} <= set(hidden) or {"k07", "k39"} <= set(hidden)
+
+    kept = _needed(safe, keys[:-1], [keys[-1]]) + [keys[-1]]
+    assert kept == ["k07", "k39"]
+    assert safe(kept)
+    assert len(calls) < 20
+    assert _needed(safe, keys, ["k07", "k31"]) == []

@@ -311,10 +311,13 @@ def complementary(
                     break
         if not picked:  # none alone: the shortest run of candidates, in order, that makes it safe
             picked = options[: _shortest_prefix(model, finding.figure, threshold, chosen, options)]
-            for key in reversed(picked[:-1]):  # then show again those not needed
-                rest = set(picked) - {key}
-                if not model.is_disclosed(finding.figure, threshold, drop=chosen | rest):
-                    picked.remove(key)
+            figure, hidden = finding.figure, frozenset(chosen)
+
+            def safe(keys: list[str], figure: Figure = figure, hidden=hidden) -> bool:
+                return not model.is_disclosed(figure, threshold, drop=hidden | set(keys))
+
+            if safe(picked):  # then show again those not needed
+                picked = _needed(safe, picked[:-1], [picked[-1]]) + [picked[-1]]
         chosen |= set(picked)
     return chosen
 
@@ -342,11 +345,25 @@ def _quick_pick(
         else:
             low = middle + 1
     picked = options[:low]
-    for key in reversed(picked[:-1]):
-        rest = set(picked) - {key}
-        if model.proven_safe(figure, threshold, drop=chosen | rest):
-            picked.remove(key)
-    return picked
+
+    def safe(keys: list[str]) -> bool:
+        return model.proven_safe(figure, threshold, drop=chosen | set(keys))
+
+    return _needed(safe, picked[:-1], [picked[-1]]) + [picked[-1]]
+
+
+def _needed(safe, group: list[str], kept: list[str]) -> list[str]:
+    """The keys of ``group`` to keep hidden, with ``kept``, for ``safe`` to hold (it holds
+    with all of them): halves are shown again together when that stays safe, so a long run of
+    candidates of which few matter costs a few programmes per key kept, not one per key."""
+    if not group or safe(kept):
+        return []
+    if len(group) == 1:
+        return list(group)
+    half = len(group) // 2
+    first, second = group[:half], group[half:]
+    keep_second = _needed(safe, second, kept + first)
+    return _needed(safe, first, kept + keep_second) + keep_second
 
 
 def _shortest_prefix(
