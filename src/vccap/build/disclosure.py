@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from vccap.build.plan import Job
@@ -24,6 +25,48 @@ from vccap.errors import DisclosureFailed
 from vccap.workspace import Workspace
 
 MAX_ROUNDS = 5
+
+
+@dataclass
+class Rounds:
+    """Rounds of audit and secondary suppression over one workspace: what one round needs
+    from the last (its audit, the figures it saw)."""
+
+    ws: Workspace
+    populations: Populations
+    processes: int = 1
+    last: AuditResult | None = None
+    figures: dict[str, tuple] = field(default_factory=dict)
+
+    def run(self, ledgers: dict[str, Ledger], masks: frozenset[str]) -> set[str]:
+        """Audit ``ledgers`` under ``masks`` (the audit is then :attr:`last`); when a cell is
+        disclosed, choose complementary cells and write the masks. Returns the masks added
+        (none: nothing disclosed, or nothing more to hide; tell them apart by ``last``)."""
+        result = audit(
+            list(ledgers.values()), self.populations, self.ws.seuil, masks=masks,
+            previous=self.last, jobs=self.processes,
+        )  # fmt: skip
+        self.last = result
+        if not result.findings:
+            return set()
+        # figures published since the last round (a new « Autres » group) are tried first
+        fresh = set(result.figures) - set(self.figures) if self.figures else set()
+        self.figures = result.figures
+        chosen = complementary(
+            list(ledgers.values()), result.findings, self.ws.seuil, masks, fresh,
+            self.populations,
+        )  # fmt: skip
+        new = chosen - masks
+        if new:
+            write_masks(self.ws.root, chosen)
+        return new
+
+    def failed(self) -> DisclosureFailed:
+        """The error for the cells the last audit still found disclosed."""
+        assert self.last is not None
+        return DisclosureFailed(
+            [(f.page, f.figure.key(), f.low, f.high) for f in self.last.findings], self.ws.seuil
+        )
 
 
 def ledgers_of(summaries: dict[str, Any]) -> dict[str, Ledger]:
@@ -82,43 +125,25 @@ def control(
     Raises :class:`~vccap.errors.DisclosureFailed` when hiding more cannot protect a cell.
     ``processes``: processes for the audit's questions.
     """
-    populations: Populations | None = None
-    last: AuditResult | None = None
-    previous_figures: dict[str, tuple] = {}
+    rounds: Rounds | None = None
     for _round in range(MAX_ROUNDS):
         ledgers = ledgers_of(summaries)
         masks = read_masks(ws.root)
         fingerprint = _fingerprint(ledgers, masks)
         if previous and previous.get("empreinte") == fingerprint:
             return previous
-        if populations is None:
-            populations = Populations.of(ws)
-        result = audit(
-            list(ledgers.values()),
-            populations,
-            ws.seuil,
-            masks=masks,
-            previous=last,
-            jobs=processes,
-        )
-        last = result
-        if not result.findings:
-            return {**result.as_dict(), "empreinte": fingerprint}
-        fresh = set(result.figures) - set(previous_figures) if previous_figures else set()
-        previous_figures = result.figures
-        chosen = complementary(
-            list(ledgers.values()), result.findings, ws.seuil, masks, fresh, populations
-        )
-        new = chosen - masks
+        if rounds is None:
+            rounds = Rounds(ws, Populations.of(ws), processes)
+        new = rounds.run(ledgers, masks)
+        if rounds.last is not None and not rounds.last.findings:
+            return {**rounds.last.as_dict(), "empreinte": fingerprint}
         if not new:
             break
-        write_masks(ws.root, chosen)
         pages = sorted(pages_to_rebuild(ledgers, new))
         reporter("masques", {"nouveaux": len(new), "pages": pages})
         rerun([jobs[p] for p in pages if p in jobs])
-    raise DisclosureFailed(
-        [(f.page, f.figure.key(), f.low, f.high) for f in result.findings], ws.seuil
-    )
+    assert rounds is not None
+    raise rounds.failed()
 
 
 def page_ledgers(ws: Workspace) -> dict[str, Ledger]:
@@ -139,27 +164,15 @@ def control_in_process(ws: Workspace) -> AuditResult:
     """The build's disclosure control, with pages prepared in this process (no notebook):
     rounds of audit and secondary suppression until nothing is disclosed; returns the last
     audit. Raises :class:`~vccap.errors.DisclosureFailed` as the build does."""
-    populations = Populations.of(ws)
-    last: AuditResult | None = None
-    previous_figures: dict[str, tuple] = {}
+    rounds = Rounds(ws, Populations.of(ws))
     for _round in range(MAX_ROUNDS):
-        ledgers = page_ledgers(ws)
-        masks = read_masks(ws.root)
-        result = audit(list(ledgers.values()), populations, ws.seuil, masks=masks, previous=last)
-        last = result
-        if not result.findings:
-            return result
-        fresh = set(result.figures) - set(previous_figures) if previous_figures else set()
-        previous_figures = result.figures
-        chosen = complementary(
-            list(ledgers.values()), result.findings, ws.seuil, masks, fresh, populations
-        )
-        if not chosen - masks:
+        new = rounds.run(page_ledgers(ws), read_masks(ws.root))
+        assert rounds.last is not None
+        if not rounds.last.findings:
+            return rounds.last
+        if not new:
             break
-        write_masks(ws.root, chosen)
-    raise DisclosureFailed(
-        [(f.page, f.figure.key(), f.low, f.high) for f in result.findings], ws.seuil
-    )
+    raise rounds.failed()
 
 
 #: From this many pages to (re)build, the masks are decided before the pages run
@@ -251,37 +264,25 @@ def control_before_pages(
 
     start = time.perf_counter()
     prepared = prepared_summaries(ws, [jobs[p] for p in sorted(todo) if p in jobs], processes)
-    populations = Populations.of(ws)
-    last: AuditResult | None = None
-    previous_figures: dict[str, tuple] = {}
+    rounds = Rounds(ws, Populations.of(ws), processes)
     added = 0
     for _round in range(MAX_ROUNDS):
         current = {p: s for p, s in summaries.items() if p in jobs and p not in prepared}
         current.update({p: s for p, s in prepared.items() if s is not None})
         ledgers = ledgers_of(current)
         masks = read_masks(ws.root)
-        result = audit(
-            list(ledgers.values()), populations, ws.seuil, masks=masks, previous=last,
-            jobs=processes,
-        )  # fmt: skip
-        last = result
-        if not result.findings:
+        new = rounds.run(ledgers, masks)
+        assert rounds.last is not None
+        if not rounds.last.findings:
             reporter(
                 "controle_avant",
                 {"pages": len(prepared), "nouveaux": added,
                  "secondes": time.perf_counter() - start},
             )  # fmt: skip
-            return {**result.as_dict(), "empreinte": _fingerprint(ledgers, masks)}
-        fresh = set(result.figures) - set(previous_figures) if previous_figures else set()
-        previous_figures = result.figures
-        chosen = complementary(
-            list(ledgers.values()), result.findings, ws.seuil, masks, fresh, populations
-        )
-        new = chosen - masks
+            return {**rounds.last.as_dict(), "empreinte": _fingerprint(ledgers, masks)}
         if not new:
             return None
         added += len(new)
-        write_masks(ws.root, chosen)
         again = [jobs[p] for p in sorted(pages_to_rebuild(ledgers, new)) if p in jobs]
         prepared.update(prepared_summaries(ws, again, processes))
     return None

@@ -17,17 +17,7 @@ def write_text_atomic(path: Path | str, text: str) -> None:
 
     Readers never see a half-written page; the parent directory is created.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(path, text.encode("utf-8"))  # as written: no newline translation
 
 
 def write_bytes_atomic(path: Path | str, data: bytes) -> None:
