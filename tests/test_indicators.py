@@ -187,6 +187,12 @@ def test_a_cost_line_repeating_the_budget_of_action_yml_is_named(example_copy, r
         assert "action.yml" in text and "1\u202f200\xa0€" in text and "comptée deux fois" in text
     else:
         assert warnings == []
+    # the check is memoised with the table read (a warm kernel loads the workspace for
+    # every page): a second load gives the same warnings, another budget its own
+    again = load_workspace(root)
+    assert [w for w in again.warnings_of(SALON_2016) if w.code == "budget_repete"] == warnings
+    couts = again._read_tables(SALON_2016)["couts"]
+    assert couts.budget_repeated([], SALON_2016) == []
     assert not ws.problems_of(SALON_2016)
     tables = ws.tables(SALON_2016)
     action = ws.action(SALON_2016)

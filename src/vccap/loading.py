@@ -368,7 +368,10 @@ def _load_actions(ws: Workspace) -> None:
     for action_dir in sorted(folder.iterdir()):
         if is_junk(action_dir.name):
             continue
-        if _outside(ws, action_dir, action_dir.name):
+        # a folder that is no link, in the checked actions/ folder, stays inside the
+        # workspace: only links need resolving (hundreds of actions, every page load)
+        plain_folder = not action_dir.is_symlink() and action_dir.is_dir()
+        if not plain_folder and _outside(ws, action_dir, action_dir.name):
             continue
         if not action_dir.is_dir():
             ws.add(InputError(ws.display(action_dir), "fichier ignoré (le dossier actions/ "

@@ -99,6 +99,17 @@ class _ReadTable:
         self.raw = raw
         self.key = key  # its TableCache key: what it was read from, by stats and references
         self._personal: privacy.PersonalValues | None = None
+        self._repeated: dict[tuple, list[InputError]] = {}
+
+    def budget_repeated(self, budget: list[Any], action_id: str) -> list[InputError]:
+        """The warnings of :func:`vccap.reading.crosscheck.budget_repeated` for this
+        ``couts`` table and ``budget``, computed once per process for the same budget."""
+        from vccap.reading.crosscheck import budget_repeated
+
+        memo = (repr(budget), action_id)
+        if memo not in self._repeated:
+            self._repeated[memo] = budget_repeated(budget, self.raw, action_id)
+        return list(self._repeated[memo])
 
     @property
     def personal(self) -> privacy.PersonalValues:
@@ -273,9 +284,7 @@ class Workspace:
                     self.add(dataclasses.replace(p, action=action_id))
             read[kind] = entry
         if action_id not in self.checked and "couts" in read:
-            from vccap.reading.crosscheck import budget_repeated
-
-            for warning in budget_repeated(action.budget, read["couts"].raw, action_id):
+            for warning in read["couts"].budget_repeated(action.budget, action_id):
                 self.add(warning)
         self.checked.add(action_id)
         self._read[action_id] = read
