@@ -7,9 +7,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from conftest import SESSION_2016
 from vccap import journeys, network
-from vccap.loading import load_workspace
+from vccap.loading import WORKSPACES, load_workspace, scrubbed_workspace
 
 PARTICIPANTS = Path("actions") / SESSION_2016 / "participants.csv"
 ACTION_YML = Path("actions") / SESSION_2016 / "action.yml"
@@ -28,28 +29,35 @@ def _edit(path: Path, old: str, new: str) -> None:
     _touch(path)
 
 
-def _load(folder: Path):
+def _loaded(folder: Path):
     ws = load_workspace(folder)
     ws.scrub_texts()
     return ws
 
 
-def test_a_changed_action_file_is_read_again_and_its_problems_come_back(example_copy):
-    first = _load(example_copy)
-    again = _load(example_copy)
+@pytest.fixture(params=["load", "snapshot"])
+def loader(request):
+    """Both ways a page gets its workspace: loaded and scrubbed (with the memos of actions,
+    tables and derived values), or the process's scrubbed snapshot, copied."""
+    return _loaded if request.param == "load" else scrubbed_workspace
+
+
+def test_a_changed_action_file_is_read_again_and_its_problems_come_back(example_copy, loader):
+    first = loader(example_copy)
+    again = loader(example_copy)
     assert again.actions[SESSION_2016] == first.actions[SESSION_2016]
     _edit(example_copy / ACTION_YML, "Session « Vivre", "Session modifiée « Vivre")
-    changed = _load(example_copy)
+    changed = loader(example_copy)
     assert changed.actions[SESSION_2016].titre.startswith("Session modifiée")
     # a problem found while loading is recorded by every load, not only the first
     _edit(example_copy / ACTION_YML, "statut: realisee", "statut: finie")
-    broken = [_load(example_copy) for _ in range(2)]
+    broken = [loader(example_copy) for _ in range(2)]
     codes = [[p.code for p in ws.problems_of(SESSION_2016)] for ws in broken]
     assert codes[0] and codes[0] == codes[1]
 
 
-def test_a_changed_table_changes_the_scrubber_the_tables_and_the_network(example_copy):
-    before = _load(example_copy)
+def test_a_changed_table_changes_the_scrubber_the_tables_and_the_network(example_copy, loader):
+    before = loader(example_copy)
     assert not before.scrubber.find("Zéphyrine Quatremains")
     people = before.tables(SESSION_2016)["participants"]
     graph = network.build_network(before)
@@ -58,7 +66,7 @@ def test_a_changed_table_changes_the_scrubber_the_tables_and_the_network(example
         "Mathevon;Claire;c.mathevon@",
         "Quatremains;Zéphyrine;z.quatremains@",
     )
-    after = _load(example_copy)
+    after = loader(example_copy)
     assert after.content_digest != before.content_digest
     assert after.scrubber.find("Zéphyrine Quatremains")  # the new name is scrubbed
     new_people = after.tables(SESSION_2016)["participants"]
@@ -66,8 +74,8 @@ def test_a_changed_table_changes_the_scrubber_the_tables_and_the_network(example
     assert network.build_network(before).nodes == graph.nodes  # the old one is unchanged
 
 
-def test_what_a_page_changes_stays_in_its_copy(example_copy):
-    first = _load(example_copy)
+def test_what_a_page_changes_stays_in_its_copy(example_copy, loader):
+    first = loader(example_copy)
     table = first.tables(SESSION_2016)["participants"]
     table["profil"] = "modifie"
     table.loc[:, "personne"] = "x"
@@ -77,7 +85,7 @@ def test_what_a_page_changes_stays_in_its_copy(example_copy):
     events = journeys.events(first)
     events.attrs["actions_ignorees"].append("ailleurs")
     events["etape"] = "abandon"
-    second = _load(example_copy)
+    second = loader(example_copy)
     clean = second.tables(SESSION_2016)["participants"]
     assert "modifie" not in set(clean["profil"].dropna()) and "x" not in set(clean["personne"])
     assert "ailleurs" not in second.actions[SESSION_2016].territoires
@@ -85,3 +93,29 @@ def test_what_a_page_changes_stays_in_its_copy(example_copy):
     fresh = journeys.events(second)
     assert "ailleurs" not in fresh.attrs["actions_ignorees"]
     assert set(fresh["etape"].dropna()) != {"abandon"}
+
+
+def test_the_snapshot_follows_added_removed_and_root_files(example_copy):
+    """The scrubbed snapshot is keyed by every file a load reads: the démarche's own files
+    and each action folder's; an action added or removed, or a changed threshold, is a new
+    snapshot, and what a page appends to its copy never reaches the next page."""
+    import shutil
+
+    first = scrubbed_workspace(example_copy)
+    assert scrubbed_workspace(example_copy).content_digest == first.content_digest
+    first.problems.append(first.problems[0] if first.problems else None)
+    first.checked.clear()
+    first.demarche.principes["x"] = "y"
+    again = scrubbed_workspace(example_copy)
+    assert None not in again.problems and "x" not in again.demarche.principes
+    assert again.checked  # every action's tables were read for the snapshot
+    copied = example_copy / "actions" / "2099-01-copie"
+    shutil.copytree(example_copy / "actions" / SESSION_2016, copied)
+    _edit(copied / "action.yml", f"id: {SESSION_2016}", "id: 2099-01-copie")
+    added = scrubbed_workspace(example_copy)
+    assert "2099-01-copie" in added.actions and "2099-01-copie" not in again.actions
+    shutil.rmtree(copied)
+    assert "2099-01-copie" not in scrubbed_workspace(example_copy).actions
+    _edit(example_copy / "demarche.yml", "seuil_confidentialite: 3", "seuil_confidentialite: 5")
+    assert scrubbed_workspace(example_copy).seuil == 5
+    assert len(WORKSPACES.entries) <= WORKSPACES.size

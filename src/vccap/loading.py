@@ -358,6 +358,67 @@ class ActionMemo:
 ACTIONS = ActionMemo()
 
 
+class WorkspaceMemo:
+    """Workspaces loaded and scrubbed in this process (:func:`scrubbed_workspace`), by the
+    stats of the workspace's own files and of every action folder's files: a warm kernel
+    building hundreds of pages loads, scrubs and reads the workspace once, and each page
+    gets a :meth:`~vccap.workspace.Workspace.copy`. A changed, added or removed file is a
+    new key. Bounded (oldest first out)."""
+
+    def __init__(self, size: int = 2) -> None:
+        self.size = size
+        self.entries: dict[tuple, Workspace] = {}
+
+    @staticmethod
+    def key(root: Path) -> tuple:
+        folder = root / "actions"
+        parts: list[Any] = [str(root), _files_key(root, recursive=False)]
+        if folder.is_dir():
+            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+                try:
+                    st = os.stat(entry.path)
+                except OSError:
+                    parts.append((entry.name, None))
+                    continue
+                link = os.readlink(entry.path) if entry.is_symlink() else ""
+                parts.append((entry.name, link, st.st_ino, st.st_size, st.st_mtime_ns))
+                if entry.is_dir():
+                    parts.append(_files_key(Path(entry.path), recursive=True))
+        return tuple(parts)
+
+    def load(self, path: str | Path) -> Workspace:
+        root = Path(path)
+        if not (root.is_dir() and (root / "demarche.yml").exists()):
+            return load_workspace(root)  # raises WorkspaceNotFound
+        root = root.resolve()
+        key = self.key(root)
+        ws = self.entries.get(key)
+        if ws is None:
+            ws = load_workspace(root)
+            ws.scrub_texts()
+            ws.content_digest  # noqa: B018  (every table read, every problem recorded)
+            self.entries[key] = ws
+            while len(self.entries) > self.size:
+                self.entries.pop(next(iter(self.entries)))
+        return ws.copy()
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+#: The process's memo of loaded, scrubbed workspaces.
+WORKSPACES = WorkspaceMemo()
+
+
+def scrubbed_workspace(path: str | Path) -> Workspace:
+    """The workspace at ``path``, loaded, with its free texts scrubbed and every table read
+    (problems recorded): what a page starts from. Memoised by file stats in the process
+    (:data:`WORKSPACES`); the result is the caller's own copy.
+
+    Raises :class:`~vccap.errors.WorkspaceNotFound` as :func:`load_workspace` does."""
+    return WORKSPACES.load(path)
+
+
 def _load_actions(ws: Workspace) -> None:
     """Every folder of ``actions/`` is an action; a link to a folder inside the workspace is
     followed, a link out of it or to nothing is an error, a file there is listed as ignored."""

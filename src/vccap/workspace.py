@@ -203,6 +203,28 @@ class Workspace:
         self._tables: dict[str, dict[str, pd.DataFrame]] = {}
         self._texts_scrubbed = False
 
+    def copy(self) -> Workspace:
+        """A copy to hand to one page: its actions, problem lists, read-table and table
+        dicts, démarche and references are its own; the values computed from content (read
+        tables, scrubber, digests) are shared, as the process memos share them."""
+        import copy as _copy
+
+        new = object.__new__(Workspace)
+        new.__dict__.update(self.__dict__)
+        new.demarche = _copy.deepcopy(self.demarche)
+        new.territoires = dict(self.territoires)
+        new.structures = dict(self.structures)
+        new.types = {k: _copy.copy(v) for k, v in self.types.items()}
+        new.indicateurs = dict(self.indicateurs)
+        new.actions = {k: fresh_action(a) for k, a in self.actions.items()}
+        new.problems, new.warnings = list(self.problems), list(self.warnings)
+        new.ignored = list(self.ignored)
+        new.correspondances = {k: dict(v) for k, v in self.correspondances.items()}
+        new._read = dict(self._read)
+        new.checked = set(self.checked)
+        new._tables = dict(self._tables)
+        return new
+
     # -- helpers ---------------------------------------------------------------------
 
     def display(self, path: Path) -> str:

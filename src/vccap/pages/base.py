@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Self
 from vccap.disclosure.masks import read_masks
 from vccap.disclosure.policy import Publisher
 from vccap.errors import NotebookStopped, UnknownParameter, VccapError
-from vccap.loading import load_workspace
+from vccap.loading import scrubbed_workspace
 from vccap.messages import format_error, reader_warning
 from vccap.model import Action
 from vccap.pages.blocks import Blocks
@@ -118,8 +118,8 @@ class Page(Blocks):
         use_plotly_mimetype()
         try:
             check_parameters(cls.KIND)
-            ws = load_workspace(resolve_workspace(workspace))
-            ws.scrub_texts()  # no personal value of the lists in any free text of a page
+            # scrubbed: no personal value of the lists in any free text of a page
+            ws = scrubbed_workspace(resolve_workspace(workspace))
             page = cls(ws, cls.KIND.check(ws, str(key)))
             page.prepare()
         except NotebookStopped:
