@@ -419,3 +419,39 @@ def test_the_candidates_kept_are_those_needed_found_by_halves():
     assert safe(kept)
     assert len(calls) < 20
     assert _needed(safe, keys, ["k07", "k31"]) == []
+
+
+def test_candidates_come_in_the_documented_order():
+    """The candidates to hide for a disclosed cell: figures published since the last round
+    first, then shares on the same rows, then counts from the cheapest page to hide (a
+    territory's before a yearly review's before an action's), the closest to the cell, the
+    finest, the smallest; never a count under the threshold, never another population.
+    One index serves every disclosed cell (the same answer as asking afresh)."""
+    from vccap.disclosure.control import Published, candidates
+
+    target = Figure.count("contacts", action="a", profil="x")
+    near = Figure.count("contacts", action="a", profil="y")  # shares the action
+    far = Figure.count("contacts", action="b", profil="y")  # same population only
+    total = Figure.count("contacts", action="a")
+    other = Figure.count("participants", action="a")  # another population
+    tiny = Figure.count("contacts", action="a", profil="z")
+    fresh = Figure.count("contacts", action="c")
+    territory = Ledger("territoires/t")
+    territory.shown(far, 9)
+    territory.shown(fresh, 7)
+    review = Ledger("annees/2016")
+    review.shown(near, 5)
+    report = Ledger("actions/a")
+    report.shown(total, 20)
+    report.shown(near, 5)
+    report.shown(other, 12)
+    report.shown(tiny, 2)
+    report.share(near, total, 0.25, 0.005)
+    ledgers = [territory, review, report]
+    got = candidates(ledgers, target, T, fresh=[fresh.key()])
+    share = f"{near.key()}/{total.key()}"
+    assert got == [fresh.key(), share, far.key(), near.key(), total.key()]
+    index = Published(ledgers)
+    for figure in (target, near, far, other, tiny):
+        assert index.candidates(figure, T) == candidates(ledgers, figure, T)
+    assert other.key() in index.candidates(Figure.count("participants", profil="x"), T)

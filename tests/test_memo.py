@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from conftest import SESSION_2016
 from vccap import journeys, network
 from vccap.loading import WORKSPACES, load_workspace, scrubbed_workspace

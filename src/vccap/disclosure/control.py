@@ -216,16 +216,24 @@ def audit(
     return result
 
 
+def _items(figure: Figure) -> list[tuple[str, frozenset]]:
+    """A figure's terms as (population, its filters by dimension), for :func:`_related`."""
+    return [(t.population, frozenset((f.dim, f) for f in t.filters)) for t in figure.terms]
+
+
 def _related(target: Figure, figure: Figure) -> int:
-    """How close a published figure is to a disclosed one (higher: closer)."""
+    """How close a published figure is to a disclosed one (higher: closer): 1 + the filters
+    a term of ``figure`` shares with a term of ``target`` on the same population; 0 when
+    they count no common population."""
+    return _related_items(_items(target), _items(figure))
+
+
+def _related_items(target: list[tuple[str, frozenset]], figure: list[tuple[str, frozenset]]) -> int:
     score = 0
-    for a in target.terms:
-        for b in figure.terms:
-            if a.population != b.population:
-                continue
-            fa = {f.dim: f for f in a.filters}
-            fb = {f.dim: f for f in b.filters}
-            score = max(score, 1 + sum(1 for d, f in fb.items() if fa.get(d) == f))
+    for pa, fa in target:
+        for pb, fb in figure:
+            if pa == pb:
+                score = max(score, 1 + len(fa & fb))
     return score
 
 
@@ -243,6 +251,52 @@ def _cost(pages: set[str]) -> int:
     return max((PAGE_COST.get(p.split("/", 1)[0], 0) for p in pages), default=0)
 
 
+class Published:
+    """The figures a set of ledgers publishes, indexed once for :meth:`candidates` (one
+    secondary suppression asks for the candidates of every disclosed cell)."""
+
+    def __init__(self, ledgers: list[Ledger]) -> None:
+        self.pages: dict[str, set[str]] = {}
+        #: count key -> (figure's terms, detail, value); the last ledger's, as published
+        self.counts: dict[str, tuple[list, int, int]] = {}
+        #: share key -> the terms of each (numerator, denominator) it was published with
+        self.shares: dict[str, list[tuple[list, list]]] = {}
+        for ledger in ledgers:
+            for key in ledger.counts:
+                self.pages.setdefault(key, set()).add(ledger.page)
+        for ledger in ledgers:
+            for key, (num, den, _, _) in ledger.shares.items():
+                self.shares.setdefault(key, []).append((_items(num), _items(den)))
+            for key, (figure, value) in ledger.counts.items():
+                self.counts[key] = (_items(figure), _detail(figure), value)
+        self.cost = {key: _cost(pages) for key, pages in self.pages.items()}
+
+    def candidates(self, target: Figure, threshold: int, fresh: Iterable[str] = ()) -> list[str]:
+        """See :func:`candidates`."""
+        aim = _items(target)
+        shares: dict[str, int] = {}
+        for key, pairs in self.shares.items():
+            score = max(
+                max(_related_items(aim, num), _related_items(aim, den)) for num, den in pairs
+            )
+            if score:
+                shares[key] = score
+        counts: dict[str, tuple[int, int, int]] = {}
+        for key, (terms, detail, value) in self.counts.items():
+            if value >= threshold:
+                score = _related_items(aim, terms)
+                if score:
+                    counts[key] = (score, detail, value)
+        new = set(fresh)
+        ordered = sorted((k for k in counts if k in new), key=lambda k: (-counts[k][0], k))
+        ordered += sorted(shares, key=lambda k: -shares[k])
+        cost = self.cost
+        ordered += sorted(
+            counts, key=lambda k: (cost[k], -counts[k][0], -counts[k][1], counts[k][2], k)
+        )
+        return list(dict.fromkeys(ordered))
+
+
 def candidates(
     ledgers: list[Ledger], target: Figure, threshold: int, fresh: Iterable[str] = ()
 ) -> list[str]:
@@ -250,29 +304,7 @@ def candidates(
     the same rows, then counts shown only on secondary pages (a territory's page before a
     yearly review or a method sheet, before an action's report), the closest, the finest (a
     territory's cell before an action's total), the smallest (never under the threshold)."""
-    shares: dict[str, int] = {}
-    counts: dict[str, tuple[int, int, int]] = {}
-    pages: dict[str, set[str]] = {}
-    for ledger in ledgers:
-        for key in ledger.counts:
-            pages.setdefault(key, set()).add(ledger.page)
-    for ledger in ledgers:
-        for key, (num, den, _, _) in ledger.shares.items():
-            score = max(_related(target, num), _related(target, den))
-            if score:
-                shares[key] = max(shares.get(key, 0), score)
-        for key, (figure, value) in ledger.counts.items():
-            score = _related(target, figure)
-            if score and value >= threshold:
-                counts[key] = (score, _detail(figure), value)
-    new = set(fresh)
-    ordered = sorted((k for k in counts if k in new), key=lambda k: (-counts[k][0], k))
-    ordered += sorted(shares, key=lambda k: -shares[k])
-    ordered += sorted(
-        counts,
-        key=lambda k: (_cost(pages[k]), -counts[k][0], -counts[k][1], counts[k][2], k),
-    )
-    return list(dict.fromkeys(ordered))
+    return Published(ledgers).candidates(target, threshold, fresh)
 
 
 def complementary(
@@ -293,6 +325,7 @@ def complementary(
     true counts, a known solution that spares programmes (see :func:`true_point`).
     """
     chosen: set[str] = set(masks)
+    published = Published(ledgers)
     model = Model(ledgers)
     if populations is not None:
         model.use_point(true_point(model, populations))
@@ -300,7 +333,7 @@ def complementary(
         if not model.is_disclosed(finding.figure, threshold, drop=chosen):
             continue
         options = [
-            k for k in candidates(ledgers, finding.figure, threshold, fresh) if k not in chosen
+            k for k in published.candidates(finding.figure, threshold, fresh) if k not in chosen
         ]
         picked = _quick_pick(model, finding.figure, threshold, chosen, options)
         if picked is None:  # the exact answers (whole-block programmes)
