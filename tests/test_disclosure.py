@@ -455,3 +455,34 @@ def test_candidates_come_in_the_documented_order():
     for figure in (target, near, far, other, tiny):
         assert index.candidates(figure, T) == candidates(ledgers, figure, T)
     assert other.key() in index.candidates(Figure.count("participants", profil="x"), T)
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_the_next_round_asks_again_only_where_something_new_is_published(tmp_path, seed):
+    """A round of audit after secondary suppression does not ask again the cells found safe
+    when nothing published since touches their block of the model: with nothing new, it
+    asks only the cells it found disclosed; with one new figure (here the exact value of a
+    cell found safe), it asks only the cells of that figure's block, and says what an audit
+    from scratch says."""
+    from vccap.disclosure.control import targets
+
+    ws = load_workspace(_workspace(tmp_path / "ws", seed))
+    ledgers = list(page_ledgers(ws).values())
+    pops = Populations.of(ws)
+    first = audit(ledgers, pops, 5)
+    assert first.asked == first.small > 2
+    same = audit(ledgers, pops, 5, previous=first)  # only the disclosed ones asked again
+    assert same.asked == len(first.findings) and same.safe == first.safe
+    assert [f.figure.key() for f in same.findings] == [f.figure.key() for f in first.findings]
+    cells = [f for _, f in targets(ledgers, pops, 5) if f.key() in first.safe]
+    cell = next(f for f in cells if f.populations == {"contacts"})
+    extra = Ledger("territoires/ailleurs")
+    extra.shown(cell, pops.value(cell))
+    second = audit([*ledgers, extra], pops, 5, previous=first)
+    fresh = audit([*ledgers, extra], pops, 5)
+    assert 0 < second.asked < second.small
+    assert second.safe == fresh.safe
+    found = [(f.page, f.figure.key()) for f in second.findings]
+    assert found == [(f.page, f.figure.key()) for f in fresh.findings]
+    assert cell.key() in {key for _, key in found}
+    assert audit(ledgers, pops, 3, previous=first).asked > 0  # another threshold: all asked

@@ -56,6 +56,11 @@ class AuditResult:
     #: in the next round, see :func:`audit`).
     safe: set[str] = field(default_factory=set)
     figures: dict[str, tuple] = field(default_factory=dict)
+    #: The model's structure per population (:meth:`Model.structure`) and the threshold.
+    structure: dict[str, tuple] = field(default_factory=dict)
+    threshold: int = 0
+    #: Small hidden cells asked (the others were known safe from the last round).
+    asked: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -181,9 +186,11 @@ def audit(
 ) -> AuditResult:
     """Try to work back every small hidden cell from everything the ledgers publish.
 
-    ``previous``: the last round's result. When every figure published now was published
-    then with the same value (secondary suppression only hides more), the attacker knows
-    less than he did, so the cells found safe then are safe now and are not asked again.
+    ``previous``: the last round's result. A cell found safe then is safe now, and is not
+    asked again, when every figure published now in its block of the model (the unknowns
+    and figures linked to it) was published then with the same value, under the same
+    model structure: the attacker knows no more about it than he did (secondary
+    suppression hides more; a figure published anew is asked about in its block only).
     ``jobs``: processes sharing the questions (forked, when there are many).
     """
     start = time.perf_counter()
@@ -191,9 +198,10 @@ def audit(
     model.use_point(true_point(model, populations))
     found = targets(ledgers, populations, threshold)
     figures = published_figures(ledgers)
+    structure = model.structure()
     known_safe: set[str] = set()
-    if previous is not None and all(previous.figures.get(k) == v for k, v in figures.items()):
-        known_safe = previous.safe
+    if previous is not None and previous.threshold == threshold:
+        known_safe = _still_safe(model, previous, figures, structure, found)
     result = AuditResult(
         published=len(model.counts),
         shares=len(model.shares),
@@ -201,8 +209,11 @@ def audit(
         small=len(found),
         secondary=len(set(masks)),
         figures=figures,
+        structure=structure,
+        threshold=threshold,
     )
     asked = [(page, figure) for page, figure in found if figure.key() not in known_safe]
+    result.asked = len(asked)
     result.safe |= {figure.key() for _, figure in found if figure.key() in known_safe}
     for (page, figure), (disclosed, bounds) in zip(
         asked, _answers(model, asked, threshold, jobs), strict=True
@@ -214,6 +225,35 @@ def audit(
             result.findings.append(Finding(page, figure, low, high))
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _still_safe(
+    model: Model,
+    previous: AuditResult,
+    figures: dict[str, tuple],
+    structure: dict[str, tuple],
+    found: list[tuple[str, Figure]],
+) -> set[str]:
+    """The cells of ``found`` that ``previous`` found safe and that nothing published since
+    can concern (see :func:`audit`). Sound because a block's range depends on its rows
+    only: when each of them was a row of the last model, every solution of the last model
+    gives one of this block, so the cell can take at least the values it could then."""
+    changed = {k for k, v in figures.items() if previous.figures.get(k) != v}
+    touched = {int(model.row_block[r]) for r, key in enumerate(model.keys) if key in changed}
+    for population, cliques in model.cliques.items():  # unknowns numbered anew
+        if previous.structure.get(population) != structure[population]:
+            for clique in cliques:
+                span = model.col_block[clique.offset : clique.offset + clique.size]
+                touched.update(int(b) for b in np.unique(span))
+    out: set[str] = set()
+    for _, figure in found:
+        key = figure.key()
+        if key not in previous.safe:
+            continue
+        cols, _ = model._sparse_row(figure)
+        if not touched.intersection(int(b) for b in np.unique(model.col_block[cols])):
+            out.add(key)
+    return out
 
 
 def _items(figure: Figure) -> list[tuple[str, frozenset]]:

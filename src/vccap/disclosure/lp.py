@@ -127,6 +127,18 @@ class Model:
             self.cliques[population] = cliques
         self.n = offset
 
+    def structure(self) -> dict[str, tuple]:
+        """Per population, what its unknowns are (each clique's columns and shape, each
+        column's values): two models with the same structure number a population's
+        unknowns the same way, and make the same consistency rows."""
+        return {
+            population: (
+                tuple((c.dims, c.shape) for c in cliques),
+                tuple((d, tuple(v)) for d, v in self.domains[population].items()),
+            )
+            for population, cliques in self.cliques.items()
+        }
+
     def _clique_for(self, term: Term) -> Clique:
         dims = {f.dim for f in term.filters}
         options = [c for c in self.cliques[term.population] if dims <= set(c.dims)]
