@@ -145,3 +145,25 @@ def test_each_notebook_gets_a_new_client_without_the_slow_readiness_wait(tmp_pat
         ]
         assert kernels._WARM[kernels.KERNEL_NAME].kc is None
     assert len(waits) == 1
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_a_folder_named_vccap_next_to_the_workspace_is_not_imported(tmp_path, warm):
+    """Pages run in the workspace's parent folder; the kit's own clone is often there, as
+    a folder named ``vccap``. The kernel imports the kit, not that folder (with an editable
+    install, the folder came first and every page failed), warm or fresh."""
+    import shutil
+
+    (tmp_path / "vccap").mkdir()  # an empty folder is enough
+    shutil.copytree(ROOT / "data", tmp_path / "ws", ignore=shutil.ignore_patterns(".vccap"))
+    source = "import vccap, vccap.pages\nprint(vccap.__file__ is not None, vccap.pages.__name__)"
+    nb = kernels.execute(
+        _notebook(tmp_path / "t.ipynb", "workspace = 'x'", source),
+        tmp_path / "out.ipynb", {"workspace": "ws"}, cwd=str(tmp_path), warm=warm,
+    )  # fmt: skip
+    assert _outputs(nb) == ["True vccap.pages\n"]
+    report = kernels.execute(
+        TEMPLATE, tmp_path / "report.ipynb", {"workspace": "ws", "action_id": SALON_2016},
+        cwd=str(tmp_path), warm=warm,
+    )  # fmt: skip
+    assert any("Salon" in str(o) for o in _outputs(report))

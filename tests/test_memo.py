@@ -120,3 +120,20 @@ def test_the_snapshot_follows_added_removed_and_root_files(example_copy):
     _edit(example_copy / "demarche.yml", "seuil_confidentialite: 3", "seuil_confidentialite: 5")
     assert scrubbed_workspace(example_copy).seuil == 5
     assert len(WORKSPACES.entries) <= WORKSPACES.size
+
+
+def test_an_edit_keeping_the_size_and_the_old_modification_time_is_seen(example_copy, loader):
+    """A file restored with its old modification time (``cp -p``, an archive) and the same
+    size is read again: its change time tells."""
+    from conftest import SALON_2016
+
+    path = example_copy / "actions" / SALON_2016 / "couts.csv"
+    before = loader(example_copy).tables(SALON_2016)["couts"]["montant"].sum()
+    text = path.read_bytes()
+    digits = next(d for d in (b"700", b"500", b"200", b"300", b"100") if d in text)
+    st = path.stat()
+    path.write_bytes(text.replace(digits, b"9" * len(digits), 1))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    after = loader(example_copy).tables(SALON_2016)["couts"]["montant"].sum()
+    assert after > before

@@ -74,7 +74,29 @@ def _ipc_manager_class():
             self.transport = "ipc"
             self.ip = os.path.join(tempfile.gettempdir(), f"vccap-{uuid.uuid4().hex[:12]}-ipc")
 
+        async def _async_pre_start_kernel(self, **kw: Any):
+            kw["env"] = kernel_env(kw.get("env"))
+            return await super()._async_pre_start_kernel(**kw)
+
     return IpcKernelManager
+
+
+def kernel_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a page's kernel: ``env`` (default: this process's), with the
+    folder holding the kit first on ``PYTHONPATH`` when the kit is not installed in a
+    site-packages folder (an editable install, as ``make`` does).
+
+    The kernel runs in the workspace's parent folder, which IPython puts on ``sys.path``;
+    a folder named ``vccap`` there (the kit's own clone, next to the workspace) would
+    otherwise be imported instead of the kit, as an empty namespace package."""
+    import vccap
+
+    out = dict(os.environ if env is None else env)
+    home = str(Path(vccap.__file__).resolve().parent.parent)
+    if Path(home).name not in ("site-packages", "dist-packages"):
+        paths = [home, *[p for p in out.get("PYTHONPATH", "").split(os.pathsep) if p]]
+        out["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    return out
 
 
 class WarmKernel:

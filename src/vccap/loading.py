@@ -312,7 +312,7 @@ def _files_key(folder: Path, recursive: bool) -> tuple:
             except OSError:
                 items.append((path, None))
                 continue
-            items.append((path, link, st.st_size, st.st_mtime_ns))
+            items.append((path, link, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
         items.append((root, tuple(dirs)))
     return tuple(items)
 
@@ -381,7 +381,8 @@ class WorkspaceMemo:
                     parts.append((entry.name, None))
                     continue
                 link = os.readlink(entry.path) if entry.is_symlink() else ""
-                parts.append((entry.name, link, st.st_ino, st.st_size, st.st_mtime_ns))
+                stats = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+                parts.append((entry.name, link, *stats))
                 if entry.is_dir():
                     parts.append(_files_key(Path(entry.path), recursive=True))
         return tuple(parts)

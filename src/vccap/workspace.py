@@ -123,7 +123,8 @@ class _ReadTable:
 class TableCache:
     """The one cache of raw tables read in a process (bounded, oldest first out).
 
-    Keyed by path, size, modification time, kind and the digest of the references the table
+    Keyed by path, size, modification and change times (a copy keeping the old modification
+    time still has a new change time), inode, kind and the digest of the references the table
     is checked against: a warm kernel building many pages reads each file once, and a file
     changed on disk is read again. It never changes what a page shows; it lives in memory.
     """
@@ -136,7 +137,8 @@ class TableCache:
         from vccap.tables import read_table
 
         stat = path.stat()
-        key = (str(path), stat.st_size, stat.st_mtime_ns, kind, digest)
+        stats = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        key = (str(path), *stats, kind, digest)
         entry = self.entries.get(key)
         if entry is None:
             entry = _ReadTable(read_table(path, kind, references=references, **options), key)

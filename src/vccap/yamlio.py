@@ -90,7 +90,7 @@ def read_yaml_texts(
     """
     try:
         stat = path.stat()
-        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
     except OSError:
         key = None
     if key is not None and key in _MEMO:
