@@ -486,3 +486,31 @@ def test_the_next_round_asks_again_only_where_something_new_is_published(tmp_pat
     assert found == [(f.page, f.figure.key()) for f in fresh.findings]
     assert cell.key() in {key for _, key in found}
     assert audit(ledgers, pops, 3, previous=first).asked > 0  # another threshold: all asked
+
+
+@pytest.mark.parametrize("seed", [8, 12])
+def test_secondary_suppression_in_workers_chooses_what_one_process_chooses(
+    tmp_path, seed, monkeypatch
+):
+    """Disclosed cells are protected by groups of the model's blocks; groups share nothing,
+    so forked workers choose the same masks as one process. Candidates come from the cell's
+    own blocks only, and the masks chosen protect every cell."""
+    from vccap.disclosure import control
+
+    ws = load_workspace(_workspace(tmp_path / "ws", seed))
+    ledgers = list(page_ledgers(ws).values())
+    pops = Populations.of(ws)
+    first = audit(ledgers, pops, 3)
+    model = Model(ledgers)
+    groups = control._groups(model, first.findings)
+    assert len(groups) > 1, "one group: the test would not share anything"
+    one = complementary(ledgers, first.findings, 3, populations=pops)
+    monkeypatch.setattr(control, "COMPLEMENTARY_PARALLEL_FROM", 1)
+    many = complementary(ledgers, first.findings, 3, populations=pops, jobs=2)
+    assert many == one and one
+    where = model.key_blocks()
+    blocks = set().union(*(control._blocks_of(model, f.figure) for f in first.findings))
+    assert {where[k] for k in one} <= blocks
+    exact = Model(ledgers)
+    for finding in first.findings:
+        assert not disclosed(*exact.bounds(finding.figure, drop=one), 3), finding.figure.key()

@@ -54,7 +54,7 @@ class Rounds:
         self.figures = result.figures
         chosen = complementary(
             list(ledgers.values()), result.findings, self.ws.seuil, masks, fresh,
-            self.populations,
+            self.populations, jobs=self.processes,
         )  # fmt: skip
         new = chosen - masks
         if new:

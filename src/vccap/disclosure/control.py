@@ -354,6 +354,7 @@ def complementary(
     masks: Iterable[str] = (),
     fresh: Iterable[str] = (),
     populations: Populations | None = None,
+    jobs: int = 1,
 ) -> set[str]:
     """Figures to hide so that no finding is disclosed any more (greedy, one at a time).
 
@@ -363,17 +364,110 @@ def complementary(
     published since the last round (a new « Autres » group, say): tried first, so that
     hiding more does not keep publishing new sums of the same people. ``populations``: the
     true counts, a known solution that spares programmes (see :func:`true_point`).
+
+    Only figures of the cell's own blocks of the model are candidates (hiding another
+    block's figure changes nothing of its range). Findings whose blocks meet form a group,
+    protected in order; groups share nothing, so ``jobs`` forked processes may take them
+    (many findings): the masks are the same for any ``jobs``.
     """
-    chosen: set[str] = set(masks)
-    published = Published(ledgers)
+    global _PROTECT
     model = Model(ledgers)
     if populations is not None:
         model.use_point(true_point(model, populations))
+    groups = _groups(model, findings)
+    state = (model, Published(ledgers), threshold, frozenset(masks), frozenset(fresh), groups)
+    import multiprocessing
+
+    if (
+        jobs > 1
+        and len(groups) > 1
+        and len(findings) >= COMPLEMENTARY_PARALLEL_FROM
+        and "fork" in multiprocessing.get_all_start_methods()
+    ):
+        from concurrent.futures import ProcessPoolExecutor
+
+        _PROTECT = state
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+                parts = list(pool.map(_protect_part, range(jobs), [jobs] * jobs))
+        finally:
+            _PROTECT = None
+    else:
+        _PROTECT = state
+        try:
+            parts = [_protect_part(0, 1)]
+        finally:
+            _PROTECT = None
+    chosen = set(masks)
+    for part in parts:
+        chosen.update(part)
+    return chosen
+
+
+#: From this many disclosed cells, secondary suppression forks workers (see complementary).
+COMPLEMENTARY_PARALLEL_FROM = 16
+_PROTECT: tuple | None = None
+
+
+def _groups(model: Model, findings: list[Finding]) -> list[list[Finding]]:
+    """Findings grouped by the blocks of the model they lie in (findings whose blocks meet
+    are in one group), each group in the findings' order, groups by their first finding."""
+    parent: dict[int, int] = {}
+
+    def root(b: int) -> int:
+        while parent.setdefault(b, b) != b:
+            b = parent[b]
+        return b
+
+    blocks = [_blocks_of(model, f.figure) for f in findings]
+    for found in blocks:
+        first = next(iter(sorted(found)), None)
+        for b in found:
+            if first is not None:
+                parent[root(b)] = root(first)
+    groups: dict[int, list[Finding]] = {}
+    for finding, found in zip(findings, blocks, strict=True):
+        key = root(min(found)) if found else -1 - len(groups)
+        groups.setdefault(key, []).append(finding)
+    return list(groups.values())
+
+
+def _blocks_of(model: Model, figure: Figure) -> frozenset[int]:
+    cols, _ = model._sparse_row(figure)
+    return frozenset(int(b) for b in np.unique(model.col_block[cols]))
+
+
+def _protect_part(part: int, parts: int) -> set[str]:
+    """Worker: the masks chosen for every ``parts``-th group of findings."""
+    assert _PROTECT is not None
+    model, published, threshold, masks, fresh, groups = _PROTECT
+    where = model.key_blocks()
+    out: set[str] = set()
+    for group in groups[part::parts]:
+        out |= _protect(model, published, where, group, threshold, set(masks), fresh)
+    return out
+
+
+def _protect(
+    model: Model,
+    published: Published,
+    where: dict[str, int],
+    findings: list[Finding],
+    threshold: int,
+    chosen: set[str],
+    fresh: frozenset[str],
+) -> set[str]:
+    """The masks that make each of ``findings`` (one group) safe, with ``chosen`` hidden."""
+    picks: set[str] = set()
     for finding in findings:
         if not model.is_disclosed(finding.figure, threshold, drop=chosen):
             continue
+        blocks = _blocks_of(model, finding.figure)
         options = [
-            k for k in published.candidates(finding.figure, threshold, fresh) if k not in chosen
+            k
+            for k in published.candidates(finding.figure, threshold, fresh)
+            if k not in chosen and where.get(k) in blocks
         ]
         picked = _quick_pick(model, finding.figure, threshold, chosen, options)
         if picked is None:  # the exact answers (whole-block programmes)
@@ -392,7 +486,8 @@ def complementary(
             if safe(picked):  # then show again those not needed
                 picked = _needed(safe, picked[:-1], [picked[-1]]) + [picked[-1]]
         chosen |= set(picked)
-    return chosen
+        picks |= set(picked)
+    return picks
 
 
 def _quick_pick(

@@ -290,6 +290,14 @@ class Model:
             self._blocks[block] = part
         return self._blocks[block]
 
+    def key_blocks(self) -> dict[str, int]:
+        """The block of each published figure's rows (figure key -> block)."""
+        if not hasattr(self, "_key_block"):
+            self._key_block = {
+                key: int(self.row_block[r]) for r, key in enumerate(self.keys) if key is not None
+            }
+        return self._key_block
+
     def _rows_of(self, part: Block, keys: set[str]) -> list[int]:
         """The rows of block ``part`` (its own indices, in order) that come from the
         published figures ``keys``."""
