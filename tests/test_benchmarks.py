@@ -166,3 +166,23 @@ def test_the_reference_of_one_change_builds_exactly_the_pages_named(tmp_path):
     text = "  [1/2] ✓ actions/2020-01-x (1,2 s)\n  [2/2] ✗ annees/2020 (0,5 s)\n"
     parsed = bench.parse_build(bench.Run(1.0, 0.0, 0, stdout=text))
     assert parsed.page_ids == ["actions/2020-01-x", "annees/2020"]
+
+
+def test_the_memory_of_forked_workers_is_counted_once_in_pss(tmp_path):
+    """The build's workers are forked and share their parent's pages: the benchmark's sum of
+    PSS counts them once (about the parent's 200 MB, not three times), while the sum of RSS
+    counts them in every process."""
+    bench = _module("build")
+    code = (
+        "import os, time\n"
+        "block = bytearray(200 * 2**20)\n"
+        "for i in range(0, len(block), 4096): block[i] = 1\n"
+        "kids = [os.fork() for _ in range(2)]\n"
+        "if 0 in kids: time.sleep(1.5); os._exit(0)\n"
+        "time.sleep(1.5)\n"
+        "for k in kids: os.waitpid(k, 0)\n"
+    )
+    run = bench.measure([sys.executable, "-c", code], cwd=tmp_path)
+    assert run.ok
+    assert run.peak_mb > 500  # 3 x 200 MB in RSS
+    assert 150 < run.pss_mb < 400  # once in PSS
