@@ -19,8 +19,9 @@ same cells as the site.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -125,14 +126,34 @@ def true_point(model: Model, populations: Populations) -> np.ndarray:
 
 #: Below this many small hidden cells, one process asks every question.
 PARALLEL_FROM = 200
-_QUESTIONS: tuple[Model, list[tuple[str, Figure]], int] | None = None
+#: What the workers of :func:`_in_parts` read (set by the parent before forking).
+_SHARED: Any = None
+
+
+def _in_parts(worker: Callable[[int, int], Any], state: Any, jobs: int, parallel: bool) -> list:
+    """``[worker(part, jobs) for part in range(jobs)]`` in ``jobs`` forked processes when
+    ``parallel`` (and the system forks), else ``[worker(0, 1)]`` here; the workers read
+    ``state`` from :data:`_SHARED` (forked, they share the parent's model and its caches)."""
+    import multiprocessing
+
+    global _SHARED
+    _SHARED = state
+    try:
+        if parallel and jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+                return list(pool.map(worker, range(jobs), [jobs] * jobs))
+        return [worker(0, 1)]
+    finally:
+        _SHARED = None
 
 
 def _answer(part: int, parts: int) -> list[tuple[int, bool, tuple[float, float]]]:
     """Worker: every ``parts``-th question of the list the parent set before forking
     (index, disclosed, bounds behind the answer)."""
-    assert _QUESTIONS is not None
-    model, found, threshold = _QUESTIONS
+    model, found, threshold = _SHARED
     out = []
     for i in range(part, len(found), parts):
         disclosed = model.is_disclosed(found[i][1], threshold)
@@ -146,33 +167,12 @@ def _answers(
     """Whether each small hidden cell is disclosed, and the bounds behind the answer; in
     ``jobs`` forked processes when there are many (each keeps its own solutions: the answers
     are the same, some bounds may differ within the true range)."""
-    import multiprocessing
-
-    global _QUESTIONS
-    if (
-        jobs > 1
-        and len(found) >= PARALLEL_FROM
-        and "fork" in multiprocessing.get_all_start_methods()
-    ):
-        from concurrent.futures import ProcessPoolExecutor
-
-        _QUESTIONS = (model, found, threshold)
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-                parts = list(pool.map(_answer, range(jobs), [jobs] * jobs))
-        finally:
-            _QUESTIONS = None
-        merged: list[tuple[bool, tuple[float, float]]] = [(False, (0.0, 0.0))] * len(found)
-        for part in parts:
-            for i, disclosed, bounds in part:
-                merged[i] = (disclosed, bounds)
-        return merged
-    out = []
-    for _, figure in found:
-        disclosed = model.is_disclosed(figure, threshold)
-        out.append((disclosed, model.last_bounds))
-    return out
+    parts = _in_parts(_answer, (model, found, threshold), jobs, len(found) >= PARALLEL_FROM)
+    merged: list[tuple[bool, tuple[float, float]]] = [(False, (0.0, 0.0))] * len(found)
+    for part in parts:
+        for i, disclosed, bounds in part:
+            merged[i] = (disclosed, bounds)
+    return merged
 
 
 def audit(
@@ -370,44 +370,20 @@ def complementary(
     protected in order; groups share nothing, so ``jobs`` forked processes may take them
     (many findings): the masks are the same for any ``jobs``.
     """
-    global _PROTECT
     model = Model(ledgers)
     if populations is not None:
         model.use_point(true_point(model, populations))
     groups = _groups(model, findings)
     state = (model, Published(ledgers), threshold, frozenset(masks), frozenset(fresh), groups)
-    import multiprocessing
-
-    if (
-        jobs > 1
-        and len(groups) > 1
-        and len(findings) >= COMPLEMENTARY_PARALLEL_FROM
-        and "fork" in multiprocessing.get_all_start_methods()
-    ):
-        from concurrent.futures import ProcessPoolExecutor
-
-        _PROTECT = state
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-                parts = list(pool.map(_protect_part, range(jobs), [jobs] * jobs))
-        finally:
-            _PROTECT = None
-    else:
-        _PROTECT = state
-        try:
-            parts = [_protect_part(0, 1)]
-        finally:
-            _PROTECT = None
+    parallel = len(groups) > 1 and len(findings) >= COMPLEMENTARY_PARALLEL_FROM
     chosen = set(masks)
-    for part in parts:
+    for part in _in_parts(_protect_part, state, jobs, parallel):
         chosen.update(part)
     return chosen
 
 
 #: From this many disclosed cells, secondary suppression forks workers (see complementary).
 COMPLEMENTARY_PARALLEL_FROM = 16
-_PROTECT: tuple | None = None
 
 
 def _groups(model: Model, findings: list[Finding]) -> list[list[Finding]]:
@@ -440,8 +416,7 @@ def _blocks_of(model: Model, figure: Figure) -> frozenset[int]:
 
 def _protect_part(part: int, parts: int) -> set[str]:
     """Worker: the masks chosen for every ``parts``-th group of findings."""
-    assert _PROTECT is not None
-    model, published, threshold, masks, fresh, groups = _PROTECT
+    model, published, threshold, masks, fresh, groups = _SHARED
     where = model.key_blocks()
     out: set[str] = set()
     for group in groups[part::parts]:
