@@ -371,18 +371,13 @@ class WorkspaceMemo:
 
     @staticmethod
     def key(root: Path) -> tuple:
+        """What a load reads, as :func:`_files_key` tells it: the workspace's own files, the
+        entries of ``actions/`` and each action folder's files (links followed)."""
         folder = root / "actions"
         parts: list[Any] = [str(root), _files_key(root, recursive=False)]
         if folder.is_dir():
+            parts.append(_files_key(folder, recursive=False))
             for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-                try:
-                    st = os.stat(entry.path)
-                except OSError:
-                    parts.append((entry.name, None))
-                    continue
-                link = os.readlink(entry.path) if entry.is_symlink() else ""
-                stats = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-                parts.append((entry.name, link, *stats))
                 if entry.is_dir():
                     parts.append(_files_key(Path(entry.path), recursive=True))
         return tuple(parts)
