@@ -167,3 +167,23 @@ def test_a_folder_named_vccap_next_to_the_workspace_is_not_imported(tmp_path, wa
         cwd=str(tmp_path), warm=warm,
     )  # fmt: skip
     assert any("Salon" in str(o) for o in _outputs(report))
+
+
+def test_the_build_token_is_set_for_its_notebooks_only(tmp_path):
+    """A warm kernel gets the build's snapshot token from the first notebook on (a fresh
+    kernel too), and loses it for a notebook run without one."""
+    import os
+
+    from vccap.loading import SNAPSHOT_ENV
+
+    probe = _notebook(
+        tmp_path / "probe.ipynb", "x = 0",
+        f"import os\nprint(repr(os.environ.get({SNAPSHOT_ENV!r})))",
+    )  # fmt: skip
+    seen = []
+    for token in ("a1", "a1", "b2", ""):
+        nb = kernels.execute(probe, tmp_path / "out.ipynb", {}, cwd=str(tmp_path),
+                             snapshot=token)  # fmt: skip
+        seen.append(nb.cells[-1].outputs[0]["text"].strip())
+    assert seen == ["'a1'", "'a1'", "'b2'", "None"]
+    assert SNAPSHOT_ENV not in os.environ  # only in the kernels

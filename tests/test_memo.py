@@ -137,3 +137,20 @@ def test_an_edit_keeping_the_size_and_the_old_modification_time_is_seen(example_
     assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
     after = loader(example_copy).tables(SALON_2016)["couts"]["montant"].sum()
     assert after > before
+
+
+def test_within_a_build_the_snapshot_is_keyed_by_its_token(example_copy, monkeypatch):
+    """In a page run by a build, the snapshot's key is the build's token: the workspace is
+    read as it was when the build began, without listing every action folder again; a new
+    token (the next build) or no token (JupyterLab) reads the files again."""
+    from vccap.loading import SNAPSHOT_ENV
+
+    monkeypatch.setenv(SNAPSHOT_ENV, "build-1")
+    first = scrubbed_workspace(example_copy)
+    _edit(example_copy / "demarche.yml", "seuil_confidentialite: 3", "seuil_confidentialite: 5")
+    assert scrubbed_workspace(example_copy).seuil == first.seuil == 3  # the build's state
+    monkeypatch.setenv(SNAPSHOT_ENV, "build-2")
+    assert scrubbed_workspace(example_copy).seuil == 5
+    _edit(example_copy / "demarche.yml", "seuil_confidentialite: 5", "seuil_confidentialite: 4")
+    monkeypatch.delenv(SNAPSHOT_ENV)
+    assert scrubbed_workspace(example_copy).seuil == 4

@@ -358,6 +358,11 @@ class ActionMemo:
 ACTIONS = ActionMemo()
 
 
+#: Set by the build in the kernels that run its pages (:func:`vccap.kernels.execute`): a
+#: token unique to the build, which keys the workspace snapshot (see WorkspaceMemo.key).
+SNAPSHOT_ENV = "VCCAP_BUILD_SNAPSHOT"
+
+
 class WorkspaceMemo:
     """Workspaces loaded and scrubbed in this process (:func:`scrubbed_workspace`), by the
     stats of the workspace's own files and of every action folder's files: a warm kernel
@@ -372,7 +377,12 @@ class WorkspaceMemo:
     @staticmethod
     def key(root: Path) -> tuple:
         """What a load reads, as :func:`_files_key` tells it: the workspace's own files, the
-        entries of ``actions/`` and each action folder's files (links followed)."""
+        entries of ``actions/`` and each action folder's files (links followed). In a page
+        run by a build, the build's token instead (:data:`SNAPSHOT_ENV`): the build reads
+        the workspace as it was when it began."""
+        token = os.environ.get(SNAPSHOT_ENV)
+        if token:
+            return (str(root), SNAPSHOT_ENV, token)
         folder = root / "actions"
         parts: list[Any] = [str(root), _files_key(root, recursive=False)]
         if folder.is_dir():

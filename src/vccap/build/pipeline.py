@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,9 @@ def build_in(
     finder = Finder(hashed, ws.seuil, ws.place_words)
     ws.scrub_texts(finder)  # titles and places the build writes itself
     planned = plan(ws, scans, kit=kit, personal=hashed.digest())
+    snapshot = uuid.uuid4().hex  # this build's workspace, for the kernels (kernels.execute)
+    for job in planned:
+        job.snapshot = snapshot
     planned_ids = {j.id for j in planned}
     masks = read_masks(ws.root)
     base = {job.id: job.digest for job in planned}  # before masks

@@ -39,6 +39,9 @@ class Job:
     fictitious: bool
     digest: str = ""
     own_template: bool = False  # the workspace's own notebook (carnets/)
+    #: The build's token for the kernels' workspace snapshot (see vccap.kernels.execute);
+    #: not part of the page's hash.
+    snapshot: str = ""
 
     @property
     def page(self) -> str:

@@ -65,7 +65,10 @@ def execute_job(job: Job, notebook_path: Path, *, warm: bool = True):
 
     notebook_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return kernels.execute(job.template, notebook_path, job.parameters, cwd=job.cwd, warm=warm)
+        return kernels.execute(
+            job.template, notebook_path, job.parameters, cwd=job.cwd, warm=warm,
+            snapshot=job.snapshot,
+        )  # fmt: skip
     except pm.PapermillExecutionError as exc:
         raise JobFailed(job.id, notebook_path, exc.ename, short(exc.evalue)) from None
     except Exception as exc:  # noqa: BLE001 - a job must never bring the build down
