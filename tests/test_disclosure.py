@@ -7,6 +7,7 @@ import math
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from vccap.build.disclosure import control_in_process, page_ledgers
@@ -514,3 +515,39 @@ def test_secondary_suppression_in_workers_chooses_what_one_process_chooses(
     exact = Model(ledgers)
     for finding in first.findings:
         assert not disclosed(*exact.bounds(finding.figure, drop=one), 3), finding.figure.key()
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_points_spread_over_many_cells_are_solutions_and_answer_as_the_programmes(tmp_path, seed):
+    """``Model.spread`` keeps, before the questions, solutions that move many small cells at
+    once: each is a solution of its whole block (every published figure holds), the
+    answers after it are those of the two exact bounds, and the kept points answer more
+    questions than without it."""
+    from vccap.disclosure.control import targets
+
+    ws = load_workspace(_workspace(tmp_path / "ws", seed))
+    ledgers = list(page_ledgers(ws).values())
+    pops = Populations.of(ws)
+    small = [figure for _, figure in targets(ledgers, pops, 5)]
+    plain, spread, exact = Model(ledgers), Model(ledgers), Model(ledgers)
+    for model in (plain, spread):
+        assert model.use_point(true_point(model, pops))
+    cells = spread.cells_by_block(small)
+    found = spread.spread(cells, 5)
+    assert sum(len(xs) for xs in found.values()) > 0
+    for block, xs in found.items():
+        part = spread._block(block)
+        for x in xs:
+            assert (x >= -1e-9).all()
+            got = part.matrix @ x
+            eq = part.kinds == "eq"
+            assert np.allclose(got[eq], part.rhs[eq], atol=1e-6)
+            assert (got[~eq] <= part.rhs[~eq] + 1e-6).all()
+    copy = Model(ledgers)
+    copy.use_point(true_point(copy, pops))
+    copy.keep_points(found)  # what a forked worker hands back
+    assert copy.kept_points == spread.kept_points
+    for figure in small:
+        expected = disclosed(*exact.bounds(figure), 5)
+        assert spread.is_disclosed(figure, 5) == expected == plain.is_disclosed(figure, 5)
+    assert spread.answered["points"] > plain.answered["points"]

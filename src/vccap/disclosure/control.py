@@ -161,12 +161,44 @@ def _answer(part: int, parts: int) -> list[tuple[int, bool, tuple[float, float]]
     return out
 
 
+def _spread_part(part: int, parts: int) -> dict[int, list[np.ndarray]]:
+    """Worker: :meth:`Model.spread` over this worker's share of the blocks."""
+    model, cells, threshold = _SHARED
+    mine = _shares(model, cells, parts)[part]
+    return model.spread({b: m for b, m in cells.items() if b in mine}, threshold)
+
+
+def _shares(model: Model, blocks: Iterable[int], parts: int) -> list[set[int]]:
+    """Blocks dealt to ``parts`` workers, largest first to the least loaded (by unknowns)."""
+    sizes = np.bincount(model.col_block)
+    shares: list[set[int]] = [set() for _ in range(parts)]
+    load = [0] * parts
+    for block in sorted(blocks, key=lambda b: (-int(sizes[b]), b)):
+        i = load.index(min(load))
+        shares[i].add(block)
+        load[i] += int(sizes[block])
+    return shares
+
+
+def _spread(model: Model, found: list[tuple[str, Figure]], threshold: int, jobs: int) -> None:
+    """Before the questions: solutions that move many of the cells at once, kept in
+    ``model`` (:meth:`Model.spread`); in forked workers, a share of the blocks each, when
+    there are many questions (the parent then runs no programme itself: HiGHS starts
+    threads, which a fork does not copy)."""
+    cells = model.cells_by_block(figure for _, figure in found)
+    parallel = len(found) >= PARALLEL_FROM
+    for points in _in_parts(_spread_part, (model, cells, threshold), jobs, parallel):
+        model.keep_points(points)
+
+
 def _answers(
     model: Model, found: list[tuple[str, Figure]], threshold: int, jobs: int
 ) -> list[tuple[bool, tuple[float, float]]]:
     """Whether each small hidden cell is disclosed, and the bounds behind the answer; in
     ``jobs`` forked processes when there are many (each keeps its own solutions: the answers
-    are the same, some bounds may differ within the true range)."""
+    are the same, some bounds may differ within the true range). Solutions that settle
+    many cells at once are looked for first (:func:`_spread`)."""
+    _spread(model, found, threshold, jobs)
     parts = _in_parts(_answer, (model, found, threshold), jobs, len(found) >= PARALLEL_FROM)
     merged: list[tuple[bool, tuple[float, float]]] = [(False, (0.0, 0.0))] * len(found)
     for part in parts:

@@ -326,6 +326,51 @@ class Model:
             low, high = low + lo, high + hi
         return low, high
 
+    def cells_by_block(self, figures: Iterable[Figure]) -> dict[int, sparse.csc_matrix]:
+        """The figures that lie in one block, grouped by it: per block, a matrix with one
+        column per figure over the block's unknowns (figures over several blocks are left
+        out)."""
+        grouped: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+        for figure in figures:
+            cols, data = self._sparse_row(figure)
+            blocks = np.unique(self.col_block[cols])
+            if len(blocks) == 1:
+                grouped.setdefault(int(blocks[0]), []).append((cols, data))
+        out = {}
+        for block, cells in grouped.items():
+            part_cols = np.flatnonzero(self.col_block == block)
+            rows = np.concatenate([np.searchsorted(part_cols, c) for c, _ in cells])
+            cols = np.concatenate([np.full(len(c), j) for j, (c, _) in enumerate(cells)])
+            data = np.concatenate([d for _, d in cells])
+            out[block] = sparse.csc_matrix((data, (rows, cols)), shape=(len(part_cols), len(cells)))
+        return out
+
+    def spread(
+        self, cells: dict[int, sparse.csc_matrix], threshold: int
+    ) -> dict[int, list[np.ndarray]]:
+        """Keep, in each block of ``cells`` (:meth:`cells_by_block`), solutions that move
+        its cells (:meth:`Block.spread`): before many questions, a few programmes per block
+        let the kept points answer most of them. Returns the new solutions per block (to
+        give to a copy of the model: :meth:`keep_points`); a block whose programme fails
+        keeps what it found."""
+        found: dict[int, list[np.ndarray]] = {}
+        for block, matrix in cells.items():
+            part = self._block(block)
+            before = len(part.witnesses)
+            try:
+                part.spread(matrix, threshold)
+            except RuntimeError:  # the questions will solve what they need
+                pass
+            found[block] = part.witnesses[before:]
+        return found
+
+    def keep_points(self, points: dict[int, list[np.ndarray]]) -> None:
+        """Keep solutions of blocks found by another copy of this model (:meth:`spread`)."""
+        for block, xs in points.items():
+            part = self._block(block)
+            for x in xs:
+                part.keep_point(x)
+
     @property
     def kept_points(self) -> int:
         """How many solutions the blocks keep to answer questions without solving."""
@@ -378,6 +423,13 @@ class Model:
                 p.inner_range(cost, off, f) for (p, cost, off), f in zip(parts, free, strict=True)
             ]
             if all(inner):
+                # each part's range holds its kept points too (a block's values form an
+                # interval: between two reachable values, every value is reachable)
+                if all(ranges):
+                    inner = [
+                        (min(a[0], b[0]), max(a[1], b[1]))
+                        for a, b in zip(inner, ranges, strict=True)
+                    ]
                 low, high = sum(r[0] for r in inner), sum(r[1] for r in inner)
                 if math.isinf(high) or (
                     math.floor(high + EPSILON) - math.ceil(low - EPSILON) >= threshold

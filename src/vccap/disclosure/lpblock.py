@@ -58,6 +58,7 @@ class Block:
         self.upper = np.asarray(rhs, dtype=float)
         self._csc: sparse.csc_matrix | None = None
         self.highs: highspy.Highs | None = None
+        self._started = False
         self.relaxed: list[int] = []
         #: Points that satisfy every published figure of the block.
         self.witnesses: list[np.ndarray] = [] if witness is None else [witness]
@@ -222,7 +223,20 @@ class Block:
         highs.changeColsCost(n, np.arange(n, dtype=np.int32), cost.astype(float))
         sense = highspy.ObjSense.kMinimize if minimize else highspy.ObjSense.kMaximize
         highs.changeObjectiveSense(sense)
-        highs.run()
+        if self.keeps and not self._started:
+            # no basis yet: presolve and the dual simplex find the first one (measured on
+            # the 38,684 unknowns of 300 actions' contacts: 13.2 s -> 2.1 s); the next
+            # programmes go on from it with the primal simplex (see silent_highs)
+            highs.setOptionValue("presolve", "on")
+            highs.setOptionValue("simplex_strategy", 1)
+            try:
+                highs.run()
+            finally:
+                highs.setOptionValue("presolve", "off")
+                highs.setOptionValue("simplex_strategy", 4)
+            self._started = True
+        else:
+            highs.run()
         status = highs.getModelStatus()
         if status == highspy.HighsModelStatus.kOptimal:
             self._keep()
@@ -230,6 +244,43 @@ class Block:
         if status == highspy.HighsModelStatus.kUnbounded:
             return math.inf
         raise RuntimeError(f"programme linéaire sans solution ({status})")
+
+    def spread(self, cells: sparse.csc_matrix, threshold: int, rounds: int = 3) -> int:
+        """Keep solutions that move many cells at once, so that the kept points alone prove
+        most of them safe (:meth:`witness_range`): ``cells`` is one column per cell (its
+        coefficients over the block's unknowns). A round takes the cells the kept points
+        do not yet show ``threshold`` apart, and solves two programmes over the whole
+        block: the smallest sum of those not yet seen at zero or below, then the largest
+        sum of them all, each of their unknowns capped at its value in the first witness
+        plus twice the threshold (a bounded programme: its solution is one of the block,
+        the caps are not among its rows). Returns the programmes solved.
+
+        Only solutions are kept: a cell the points do not settle is asked as before."""
+        if not len(self.rows) or not self.keeps or not self.witnesses or not cells.shape[1]:
+            return 0
+        inf = highspy.kHighsInf
+        solved = 0
+        for _ in range(rounds):
+            values = np.vstack(self.witnesses) @ cells
+            low, high = values.min(axis=0), values.max(axis=0)
+            open_ = np.floor(high - 1e-6) - np.ceil(low + 1e-6) < threshold
+            if not open_.any():
+                break
+            lower = open_ & (low > 1e-6)
+            if lower.any():
+                self.solve(np.asarray(cells[:, lower].sum(axis=1)).ravel(), [], minimize=True)
+                solved += 1
+            weights = np.asarray(cells[:, open_].sum(axis=1)).ravel()
+            idx = np.flatnonzero(weights).astype(np.int32)
+            highs = self._ready()
+            caps = self.witnesses[0][idx] + 2 * threshold
+            highs.changeColsBounds(len(idx), idx, np.zeros(len(idx)), caps)
+            try:
+                self.solve(weights, [], minimize=False)
+            finally:
+                highs.changeColsBounds(len(idx), idx, np.zeros(len(idx)), np.full(len(idx), inf))
+            solved += 1
+        return solved
 
     def seed(self, directions: int, rng: np.random.Generator) -> None:
         """Keep the solutions of a few programmes in random directions (both senses): far
