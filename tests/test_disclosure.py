@@ -551,3 +551,32 @@ def test_points_spread_over_many_cells_are_solutions_and_answer_as_the_programme
         expected = disclosed(*exact.bounds(figure), 5)
         assert spread.is_disclosed(figure, 5) == expected == plain.is_disclosed(figure, 5)
     assert spread.answered["points"] > plain.answered["points"]
+
+
+def test_a_blocks_first_programme_answers_as_the_simplex():
+    """A block's first programme runs the interior point method (then the simplex goes on
+    from its basis): bounded, unbounded and relaxed questions, asked first or after others,
+    get the values the simplex alone gives."""
+    from scipy import sparse
+
+    from vccap.disclosure.lpblock import Block
+
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        n, m = 12, 5
+        matrix = sparse.csr_matrix((rng.random((m, n)) < 0.4).astype(float))
+        point = rng.integers(0, 6, n).astype(float)
+        rhs = matrix @ point
+        kinds = np.array(["eq"] * (m - 1) + ["ub"])
+        questions = [
+            (rng.integers(-1, 2, n).astype(float), list(rng.choice(m, rng.integers(0, 2))), s)
+            for s in (True, False, True)
+        ]
+        for first in range(len(questions)):
+            order = questions[first:] + questions[:first]
+            whole = Block(matrix, kinds, rhs, np.arange(n), np.arange(m), witness=point)
+            plain = Block(matrix, kinds, rhs, np.arange(n), np.arange(m), keep=False)
+            for cost, drop, minimize in order:
+                got = whole.solve(cost, drop, minimize=minimize)
+                want = plain.solve(cost, drop, minimize=minimize)
+                assert got == pytest.approx(want, abs=1e-6), (cost, drop, minimize)

@@ -238,6 +238,11 @@ class Block:
                 highs.setOptionValue("presolve", "off")
                 highs.setOptionValue("solver", "simplex")
             self._started = True
+            if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                # unbounded, say, which the interior point method may not tell from
+                # infeasible: the simplex says which
+                highs.clearSolver()
+                highs.run()
         else:
             highs.run()
         status = highs.getModelStatus()
