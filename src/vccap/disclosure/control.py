@@ -343,11 +343,20 @@ class Published:
                 self.counts[key] = (_items(figure), _detail(figure), value)
         self.cost = {key: _cost(pages) for key, pages in self.pages.items()}
 
-    def candidates(self, target: Figure, threshold: int, fresh: Iterable[str] = ()) -> list[str]:
-        """See :func:`candidates`."""
+    def candidates(
+        self,
+        target: Figure,
+        threshold: int,
+        fresh: Iterable[str] = (),
+        among: set[str] | None = None,
+    ) -> list[str]:
+        """See :func:`candidates`; ``among``: only these keys (the same order as filtering
+        the whole list, without scoring the others)."""
         aim = _items(target)
         shares: dict[str, int] = {}
         for key, pairs in self.shares.items():
+            if among is not None and key not in among:
+                continue
             score = max(
                 max(_related_items(aim, num), _related_items(aim, den)) for num, den in pairs
             )
@@ -355,6 +364,8 @@ class Published:
                 shares[key] = score
         counts: dict[str, tuple[int, int, int]] = {}
         for key, (terms, detail, value) in self.counts.items():
+            if among is not None and key not in among:
+                continue
             if value >= threshold:
                 score = _related_items(aim, terms)
                 if score:
@@ -449,7 +460,9 @@ def _blocks_of(model: Model, figure: Figure) -> frozenset[int]:
 def _protect_part(part: int, parts: int) -> set[str]:
     """Worker: the masks chosen for every ``parts``-th group of findings."""
     model, published, threshold, masks, fresh, groups = _SHARED
-    where = model.key_blocks()
+    where: dict[int, set[str]] = {}
+    for key, block in model.key_blocks().items():
+        where.setdefault(block, set()).add(key)
     out: set[str] = set()
     for group in groups[part::parts]:
         out |= _protect(model, published, where, group, threshold, set(masks), fresh)
@@ -459,7 +472,7 @@ def _protect_part(part: int, parts: int) -> set[str]:
 def _protect(
     model: Model,
     published: Published,
-    where: dict[str, int],
+    where: dict[int, set[str]],
     findings: list[Finding],
     threshold: int,
     chosen: set[str],
@@ -470,12 +483,8 @@ def _protect(
     for finding in findings:
         if not model.is_disclosed(finding.figure, threshold, drop=chosen):
             continue
-        blocks = _blocks_of(model, finding.figure)
-        options = [
-            k
-            for k in published.candidates(finding.figure, threshold, fresh)
-            if k not in chosen and where.get(k) in blocks
-        ]
+        among = set().union(*(where.get(b, ()) for b in _blocks_of(model, finding.figure)))
+        options = published.candidates(finding.figure, threshold, fresh, among - chosen)
         picked = _quick_pick(model, finding.figure, threshold, chosen, options)
         if picked is None:  # the exact answers (whole-block programmes)
             picked = []
