@@ -241,3 +241,24 @@ def test_articles_are_read_from_territoires_csv(tmp_path):
     example = load_workspace(EXAMPLE)
     assert all(t.article for t in example.territoires.values())
     assert example.territoires["roannais"].nom_avec("de") == "du Site de proximité du Roannais"
+
+
+def test_yearly_measures_are_computed_once_and_each_caller_gets_a_copy(tiny, monkeypatch):  # noqa: F811
+    """Every yearly review shows the yearly measures (one network per year): they are
+    computed once per workspace content; a caller's change never reaches the next, and a
+    changed action is seen."""
+    ws = load_workspace(tiny)
+    calls = []
+    compute = cooperation._yearly_measures
+    monkeypatch.setattr(cooperation, "_yearly_measures", lambda *a: calls.append(1) or compute(*a))
+    first = cooperation.yearly_measures(ws)
+    expected = first.copy()
+    first.loc[:, "actions"] = -1
+    again = cooperation.yearly_measures(ws)
+    pd.testing.assert_frame_equal(again, expected)
+    assert len(calls) == 1
+    yml = tiny / "actions" / sorted(p.name for p in (tiny / "actions").iterdir())[0] / "action.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("statut: realisee", "statut: annulee"),
+                   encoding="utf-8")  # fmt: skip
+    changed = cooperation.yearly_measures(load_workspace(tiny))
+    assert len(calls) == 2 and not changed.equals(expected)
