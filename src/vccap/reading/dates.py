@@ -132,6 +132,8 @@ class DateColumn:
         else:
             numeric = month_day if month_first else day_month
         out = np.where(np.isnat(out), numeric, out)
+        if not np.isnat(out).any():  # every text read (the next readings fill only NaT)
+            return out.astype("datetime64[ns]"), ambiguous
         folded = pd.Series([fold(t) if not t.isascii() or " " in t or "-" in t else t.lower()
                             for t in s], dtype=object)  # fmt: skip
         words = folded.str.extract(_WORDS_DMY)
