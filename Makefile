@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml
 	  { echo "vccap demande Python 3.11 ou plus récent ($(PYTHON) est trop ancien)." >&2; exit 1; }
 	@echo "Préparation de l'environnement $(VENV) (une seule fois, environ une minute)…"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v "is ignored" || true
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 | grep -v "is ignored" ; test $${PIPESTATUS[0]} -eq 0
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip > $(VENV)/installation.log 2>&1 || true
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' >> $(VENV)/installation.log 2>&1 || \
+	  { cat $(VENV)/installation.log >&2; echo "L'installation a échoué : le détail (en anglais, de pip) est ci-dessus et dans $(VENV)/installation.log." >&2; exit 1; }
 	@touch $(STAMP)
 	@echo "Environnement prêt."
 

@@ -187,3 +187,16 @@ def test_the_build_token_is_set_for_its_notebooks_only(tmp_path):
         seen.append(nb.cells[-1].outputs[0]["text"].strip())
     assert seen == ["'a1'", "'a1'", "'b2'", "None"]
     assert SNAPSHOT_ENV not in os.environ  # only in the kernels
+
+
+def test_a_reset_that_always_fails_does_not_loop_with_a_token(tmp_path, monkeypatch):
+    """A kernel whose reset always fails is started again, once per notebook and once more
+    to set the build's token: with a token, a reset that never succeeds does not restart
+    kernels without end, and the notebooks still run (helper-19's find)."""
+    monkeypatch.setattr(kernels, "RESET_CODE", "raise RuntimeError('reset')\n" + kernels.RESET_CODE)
+    probe = _notebook(tmp_path / "probe.ipynb", "x = 0", "print(6 * 7)")
+    kernels.STARTS.clear()
+    for _ in range(2):
+        nb = kernels.execute(probe, tmp_path / "out.ipynb", {}, cwd=str(tmp_path), snapshot="t")
+        assert nb.cells[-1].outputs[0]["text"].strip() == "42"
+    assert 2 <= len(kernels.STARTS) <= 4

@@ -43,7 +43,7 @@ RESET_CODE = """\
 get_ipython().reset(new_session=True, aggressive=False)
 import os as _vccap_os, warnings as _vccap_warnings
 _vccap_os.chdir({cwd!r})
-if {snapshot!r}:  # the build's token: the workspace stays as it was when the build began
+if {snapshot!r}:  # the build's token: one workspace load per kernel and build
     _vccap_os.environ["VCCAP_BUILD_SNAPSHOT"] = {snapshot!r}
 else:
     _vccap_os.environ.pop("VCCAP_BUILD_SNAPSHOT", None)
@@ -171,15 +171,15 @@ class WarmKernel:
             await kc._async_wait_for_ready(timeout=START_TIMEOUT)
         return str(reply["content"].get("status"))
 
-    def reset(self, cwd: str, snapshot: str = "") -> None:
+    def reset(self, cwd: str, snapshot: str = "", *, again: bool = True) -> None:
         """Clear the kernel's state before a new notebook (see the module docstring), and
-        set the build's ``snapshot`` token (see :func:`execute`)."""
+        set the build's ``snapshot`` token (see :func:`execute`). A kernel that does not
+        reset is started again; the token is then set by one more reset (``again``), and
+        when that one fails too the new kernel goes without it (it reads the files' stats,
+        as outside a build): a reset that always fails never loops."""
         self.close_client()
         if not self.alive():
-            self.shutdown()
-            self.start(cwd)
-            if snapshot:
-                self.reset(cwd, snapshot)
+            self._restart(cwd, snapshot, again)
             return
         self.kc = self._open_client()
         try:
@@ -187,10 +187,13 @@ class WarmKernel:
         except Exception:  # noqa: BLE001 - a kernel that does not answer is started again
             status = "error"
         if status != "ok":
-            self.shutdown()
-            self.start(cwd)
-            if snapshot:
-                self.reset(cwd, snapshot)
+            self._restart(cwd, snapshot, again)
+
+    def _restart(self, cwd: str, snapshot: str, again: bool) -> None:
+        self.shutdown()
+        self.start(cwd)
+        if snapshot and again:
+            self.reset(cwd, snapshot, again=False)
 
     def shutdown(self) -> None:
         self.close_client()
@@ -217,7 +220,7 @@ def warm_kernel(kernel_name: str, cwd: str, snapshot: str = "") -> WarmKernel:
     if kernel.km is None:
         kernel.start(cwd)
         if snapshot:  # the token is set by a reset
-            kernel.reset(cwd, snapshot)
+            kernel.reset(cwd, snapshot, again=False)
     else:
         kernel.reset(cwd, snapshot)
     return kernel
@@ -293,10 +296,12 @@ def execute(
     fails; the executed notebook, with papermill's error banner, is written all the same.
 
     ``snapshot`` (warm kernels): a token the build gives every page it runs, set in the
-    kernel as ``VCCAP_BUILD_SNAPSHOT``. The workspace does not change within one build, so
-    the kernel's workspace snapshot (:func:`vccap.loading.scrubbed_workspace`) is keyed by
-    the token instead of the stats of every action folder's files (0.1 s per page at 1,000
-    actions). Empty: no token (the stats are the key).
+    kernel as ``VCCAP_BUILD_SNAPSHOT``. The kernel's workspace snapshot
+    (:func:`vccap.loading.scrubbed_workspace`) is then keyed by the token instead of the
+    stats of every action folder's files (0.1 s per page at 1,000 actions): each kernel
+    loads the workspace once per build, at its first page, and an edit made while a build
+    runs may reach none, some or all of its pages (the next build sees it). Empty: no
+    token (the stats are the key, as in JupyterLab).
     """
     import papermill as pm
 

@@ -378,8 +378,9 @@ class WorkspaceMemo:
     def key(root: Path) -> tuple:
         """What a load reads, as :func:`_files_key` tells it: the workspace's own files, the
         entries of ``actions/`` and each action folder's files (links followed). In a page
-        run by a build, the build's token instead (:data:`SNAPSHOT_ENV`): the build reads
-        the workspace as it was when it began."""
+        run by a build, the build's token instead (:data:`SNAPSHOT_ENV`): a kernel loads
+        the workspace once per build, at its first page (see
+        :func:`vccap.kernels.execute`)."""
         token = os.environ.get(SNAPSHOT_ENV)
         if token:
             return (str(root), SNAPSHOT_ENV, token)
