@@ -38,15 +38,17 @@ START_TIMEOUT = 120
 #: Seconds to wait for the reset's idle status on a new client's IOPub channel.
 IOPUB_CHECK = 2.0
 ENGINE_NAME = "vccap-warm"
+#: The kernel's environment variable holding the build's token (see :func:`execute`).
+SNAPSHOT_ENV = "VCCAP_BUILD_SNAPSHOT"
 
 RESET_CODE = """\
 get_ipython().reset(new_session=True, aggressive=False)
 import os as _vccap_os, warnings as _vccap_warnings
 _vccap_os.chdir({cwd!r})
 if {snapshot!r}:  # the build's token: one workspace load per kernel and build
-    _vccap_os.environ["VCCAP_BUILD_SNAPSHOT"] = {snapshot!r}
+    _vccap_os.environ[{env!r}] = {snapshot!r}
 else:
-    _vccap_os.environ.pop("VCCAP_BUILD_SNAPSHOT", None)
+    _vccap_os.environ.pop({env!r}, None)
 _vccap_warnings.resetwarnings()
 try:  # pandas options back to their defaults (only those that were changed)
     from pandas._config import config as _vccap_cfg
@@ -183,7 +185,8 @@ class WarmKernel:
             return
         self.kc = self._open_client()
         try:
-            status = self._sync(self._run_reset, RESET_CODE.format(cwd=cwd, snapshot=snapshot))
+            code = RESET_CODE.format(cwd=cwd, snapshot=snapshot, env=SNAPSHOT_ENV)
+            status = self._sync(self._run_reset, code)
         except Exception:  # noqa: BLE001 - a kernel that does not answer is started again
             status = "error"
         if status != "ok":
@@ -296,7 +299,7 @@ def execute(
     fails; the executed notebook, with papermill's error banner, is written all the same.
 
     ``snapshot`` (warm kernels): a token the build gives every page it runs, set in the
-    kernel as ``VCCAP_BUILD_SNAPSHOT``. The kernel's workspace snapshot
+    kernel as :data:`SNAPSHOT_ENV`. The kernel's workspace snapshot
     (:func:`vccap.loading.scrubbed_workspace`) is then keyed by the token instead of the
     stats of every action folder's files (0.1 s per page at 1,000 actions): each kernel
     loads the workspace once per build, at its first page, and an edit made while a build

@@ -17,6 +17,7 @@ import pandas as pd
 from vccap.actionfile import load_action
 from vccap.catalogue import type_from_spec
 from vccap.errors import INFORMATION, InputError, WorkspaceNotFound
+from vccap.kernels import SNAPSHOT_ENV  # set by the build in the kernels of its pages
 from vccap.model import (
     DEMARCHE_KEYS,
     ID_RE,
@@ -358,11 +359,6 @@ class ActionMemo:
 ACTIONS = ActionMemo()
 
 
-#: Set by the build in the kernels that run its pages (:func:`vccap.kernels.execute`): a
-#: token unique to the build, which keys the workspace snapshot (see WorkspaceMemo.key).
-SNAPSHOT_ENV = "VCCAP_BUILD_SNAPSHOT"
-
-
 class WorkspaceMemo:
     """Workspaces loaded and scrubbed in this process (:func:`scrubbed_workspace`), by the
     stats of the workspace's own files and of every action folder's files: a warm kernel
@@ -378,7 +374,7 @@ class WorkspaceMemo:
     def key(root: Path) -> tuple:
         """What a load reads, as :func:`_files_key` tells it: the workspace's own files, the
         entries of ``actions/`` and each action folder's files (links followed). In a page
-        run by a build, the build's token instead (:data:`SNAPSHOT_ENV`): a kernel loads
+        run by a build, the build's token instead (``SNAPSHOT_ENV``): a kernel loads
         the workspace once per build, at its first page (see
         :func:`vccap.kernels.execute`)."""
         token = os.environ.get(SNAPSHOT_ENV)

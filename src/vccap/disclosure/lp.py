@@ -338,7 +338,7 @@ class Model:
                 grouped.setdefault(int(blocks[0]), []).append((cols, data))
         out = {}
         for block, cells in grouped.items():
-            part_cols = np.flatnonzero(self.col_block == block)
+            part_cols = self._block(block).cols
             rows = np.concatenate([np.searchsorted(part_cols, c) for c, _ in cells])
             cols = np.concatenate([np.full(len(c), j) for j, (c, _) in enumerate(cells)])
             data = np.concatenate([d for _, d in cells])
