@@ -369,3 +369,55 @@ def test_a_first_edition_says_it_is_the_first(example_copy):
     report = ActionReport(ws, "2016-09-atelier-mobiliser-autrement-lyon")
     report.prepare()
     assert "première édition" in _shown(report.comparaison())
+
+
+def _more_editions(root: Path, source: str, years: range) -> list[str]:
+    """Copies of the action ``source`` held in other years (same type): their ids."""
+    ids = []
+    for year in years:
+        new = f"{year}-05-session-copie-{year}"
+        folder = root / "actions" / new
+        shutil.copytree(root / "actions" / source, folder)
+        text = (folder / "action.yml").read_text(encoding="utf-8")
+        text = text.replace(f"id: {source}", f"id: {new}")
+        text = text.replace("date_debut: 2016-05-19", f"date_debut: {year}-05-19")
+        text = text.replace("date_fin: 2016-05-19", f"date_fin: {year}-05-19")
+        (folder / "action.yml").write_text(text, encoding="utf-8")
+        ids.append(new)
+    return ids
+
+
+def test_an_action_compares_itself_with_the_latest_editions_only(example_copy):
+    """With many editions of a type, an action report compares the last
+    COMPARED_EDITIONS (itself included), says where the older ones are (the type's method
+    sheet, linked) and depends on those it shows only: its cost stays the same however
+    many editions came before."""
+    from vccap.pages.action_report import COMPARED_EDITIONS, earlier_editions
+    from vccap.pages.registry import PlanFacts
+
+    copies = _more_editions(example_copy, SESSION_2016, range(2019, 2027))
+    ws = load_workspace(example_copy)
+    ws.scrub_texts()
+    last, middle = ws.actions[copies[-1]], ws.actions[copies[3]]
+    every = earlier_editions(ws, last, None)
+    assert len(every) > COMPARED_EDITIONS + 2
+    shown = earlier_editions(ws, last)
+    assert shown == every[-COMPARED_EDITIONS:] and shown[-1] == last
+    assert earlier_editions(ws, middle)[-1] == middle
+
+    report = ActionReport(ws, last.id)
+    report.prepare()
+    assert [a.id for a, _ in report.editions] == [a.id for a in shown]
+    html = _shown(report.comparaison())
+    assert f"Les {COMPARED_EDITIONS} dernières éditions" in html
+    older = len(every) - COMPARED_EDITIONS
+    assert f"Les {older} éditions plus anciennes figurent dans la fiche méthode" in html
+    assert 'href="../fiches/session_porteurs.html"' in html
+    assert f'href="{every[-COMPARED_EDITIONS].id}.html"' in html
+    assert f'href="{every[-COMPARED_EDITIONS - 1].id}.html"' not in html
+    reads = kind("actions").reads(ws, last.id, PlanFacts())
+    assert set(reads.actions) == {a.id for a in shown}
+
+    first = ActionReport(ws, SESSION_2016)
+    first.prepare()
+    assert "plus anciennes" not in _shown(first.comparaison())

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from vccap import charts, fmt
+from vccap import fmt
 from vccap.disclosure.ledger import Figure
 from vccap.disclosure.populations import ORIGIN, OTHER_DEPARTEMENT, with_origin
 from vccap.errors import InvalidWorkspace
@@ -30,7 +30,6 @@ from vccap.pages.display import (
     FICTITIOUS_NOTICE,
     Html,
     Section,
-    esc,
     label,
     labels,
     markdown,
@@ -47,46 +46,18 @@ from vccap.pages.figures import (
     masked as masked_indicators,
 )
 from vccap.pages.registry import PageKind, PlanFacts, Reads
+from vccap.pages.report_editions import (  # noqa: F401 - part of this module's interface
+    COMPARED_EDITIONS,
+    EditionSections,
+    earlier_editions,
+    invalid_editions,
+    realised_valid,
+    type_label,
+)
 from vccap.pages.report_satisfaction import SatisfactionSections
 from vccap.workspace import Workspace
 
 # --------------------------------------------------------------------------- the page kind
-
-
-def realised_valid(ws: Workspace) -> list[Action]:
-    """Realised actions whose data can be read (those that get a report)."""
-    return [a for a in ws.actions.values() if a.statut == "realisee" and ws.valid(a.id)]
-
-
-def earlier_editions(ws: Workspace, action: Action) -> list[Action]:
-    """Realised, valid actions of the same type up to this one (included), oldest first."""
-    return [
-        a
-        for a in realised_valid(ws)
-        if a.type == action.type and (a.date_debut or a.id) <= (action.date_debut or action.id)
-    ]
-
-
-def invalid_editions(ws: Workspace, action: Action) -> list[Action]:
-    """Realised actions of the same type up to this one whose data must be corrected (left
-    out of the comparison: the page says so), oldest first."""
-    return sorted(
-        (
-            a
-            for a in ws.actions.values()
-            if a.statut == "realisee"
-            and a.type == action.type
-            and a.id != action.id
-            and (a.date_debut or a.id) <= (action.date_debut or action.id)
-            and not ws.valid(a.id)
-        ),
-        key=lambda a: (a.date_debut or a.id, a.id),
-    )
-
-
-def type_label(ws: Workspace, type_id: str) -> str:
-    spec = ws.types.get(type_id)
-    return spec.libelle if spec else type_id
 
 
 def _validate(ws: Workspace, key: str) -> None:
@@ -133,7 +104,7 @@ KIND = PageKind(
 # --------------------------------------------------------------------------- the page
 
 
-class ActionReport(SatisfactionSections, Page):
+class ActionReport(SatisfactionSections, EditionSections, Page):
     """The learning report of one realised action."""
 
     KIND = KIND
@@ -445,104 +416,6 @@ class ActionReport(SatisfactionSections, Page):
             quotes.extend(comments)
         quotes = list(dict.fromkeys(quotes))[:limit]
         return self.render("citations.html.j2", quotes=quotes)
-
-    def _editions(self) -> list[tuple[Action, dict[str, IndicatorValue]]]:
-        same = earlier_editions(self.ws, self.action)
-        if len(same) < 2:
-            return [(other, self.values) for other in same if other.id == self.action.id]
-        return [
-            (
-                other,
-                self.values
-                if other.id == self.action.id
-                else publish_indicators(
-                    self.publisher,
-                    self.ws,
-                    other,
-                    self.ws.tables(other.id),
-                    action_indicators(self.ws, other.id)[0],
-                ),
-            )
-            for other in same
-        ]
-
-    def comparaison(self) -> Section:
-        """The key indicators of every edition of the type up to this one."""
-        same = [other for other, _ in self.editions]
-        left_out = invalid_editions(self.ws, self.action)
-        missing = (
-            "Édition{s} laissée{s} de côté car ses données sont à corriger par l'équipe du "
-            "projet : {names}.".format(
-                s="s" if len(left_out) > 1 else "",
-                names=", ".join(f"« {a.titre} » ({fmt.date(a.date_debut)})" for a in left_out),
-            )
-            if left_out
-            else None
-        )
-        if len(same) < 2:
-            if missing:
-                return Section([self.note(f"Pas d'autre édition à comparer. {missing}")])
-            return Section(
-                [
-                    self.note(
-                        "C'est la première édition de ce type d'action dans l'espace de "
-                        "travail : pas encore de comparaison possible."
-                    )
-                ]
-            )
-        spec = self.ws.types.get(self.action.type)
-        key_ids = list(spec.indicateurs_cles) if spec else []
-        rows = []
-        for other, values in self.editions:
-            rows.append(
-                {
-                    "id": other.id,
-                    "titre": other.titre,
-                    "date": fmt.date(other.date_debut),
-                    "annee": other.annee,
-                    "courante": other.id == self.action.id,
-                    "cellules": [
-                        fmt.valeur(values[k].valeur, values[k].unite) if k in values else "—"
-                        for k in key_ids
-                    ],
-                    "brut": [values[k].valeur if k in values else None for k in key_ids],
-                }
-            )
-        headers = [self.ws.indicateurs[k].libelle for k in key_ids]
-        frame = pd.DataFrame(
-            [[r["titre"], r["date"], *r["brut"]] for r in rows],
-            columns=["Édition", "Date", *headers],
-        )
-        section = Section(
-            [self.render("comparaison.html.j2", headers=headers, rows=rows)],
-            tables={"Comparaison des éditions": frame},
-        )
-        if key_ids:
-            first = self.ws.indicateurs[key_ids[0]]
-            data = pd.DataFrame(
-                {"edition": [r["date"] for r in rows], "valeur": [r["brut"][0] for r in rows]}
-            ).dropna()
-            if len(data) >= 2:
-                fig = charts.editions(
-                    data,
-                    f"{first.libelle} selon les éditions",
-                    x_col="edition",
-                    y_col="valeur",
-                    y_title=fmt.UNITS.get(first.unite, ("", "valeur"))[1].capitalize(),
-                )
-                alt = (
-                    f"Graphique en barres : {first.libelle.lower()} pour chaque édition ; "
-                    + " ; ".join(
-                        f"{e} : {fmt.nombre(v)}"
-                        for e, v in zip(data["edition"], data["valeur"], strict=True)
-                    )
-                    + "."
-                )
-                section.add(self.chart(fig, alt))
-                section.add(Html(f'<p class="vc-alt">{esc(alt)}</p>'))
-        if missing:
-            section.add(self.note(missing))
-        return section
 
     def note_methode(self) -> Html:
         """Sample sizes, response rate, threshold and what was grouped."""
