@@ -338,3 +338,41 @@ def test_a_withdrawn_action_leaves_nothing_online(tmp_path, capsys):
     assert not (out / "donnees" / "tableaux" / "actions" / "une-autre-action").exists()
     assert (out / "actions" / f"{SALON_2016}.html").exists()
     assert PRO_2016 not in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+
+
+def test_the_kernels_load_the_tables_the_scan_read_and_the_folder_goes(tmp_path):
+    """The build's scan reads each raw file once and stores it in the build's folder of
+    reads; the kernels running the pages load it from there instead of reading the file.
+    Proved by changing the stored read between the scan and the pages: the page shows the
+    stored read. The folder, which holds personal data, is gone once the build ends."""
+    import pickle
+
+    from vccap.build import build
+    from vccap.build.state import READS_DIR
+
+    workspace = _mini(tmp_path)
+    out = tmp_path / "site"
+    reads = state_dir(workspace, out) / READS_DIR
+    seen: dict[str, int] = {}
+
+    def reporter(event: str, data: dict) -> None:
+        if event != "plan":
+            return
+        (folder,) = reads.iterdir()
+        assert folder.stat().st_mode & 0o077 == 0  # its owner's only
+        stored = sorted(folder.glob("*.pickle"))
+        seen["stored"] = len(stored)
+        for path in stored:
+            key, raw, personal = pickle.loads(path.read_bytes())
+            if Path(key[0]).parts[-2:] == (SESSION_2016, "participants.csv"):
+                seen["rows"] = len(raw.df)
+                raw.df = raw.df.head(len(raw.df) - 4)  # what the kernels will get
+                path.write_bytes(pickle.dumps((key, raw, personal)))
+
+    report = build(workspace, out, jobs=2, audit=False, reporter=reporter)
+    files = sum(len(a.files) for a in load_workspace(workspace).actions.values())
+    assert seen["stored"] == files
+    summary = {r.job_id: r.summary for r in report.results}[f"actions/{SESSION_2016}"]
+    shown = {i["id"]: i["affiche"] for i in summary["indicateurs"]}
+    assert shown["participants"] == str(seen["rows"] - 4)
+    assert not reads.exists()

@@ -154,3 +154,113 @@ def test_within_a_build_the_snapshot_is_keyed_by_its_token(example_copy, monkeyp
     _edit(example_copy / "demarche.yml", "seuil_confidentialite: 5", "seuil_confidentialite: 4")
     monkeypatch.delenv(SNAPSHOT_ENV)
     assert scrubbed_workspace(example_copy).seuil == 4
+
+
+def _fresh_process() -> None:
+    """What a new process of the build starts with: no table read, nothing derived."""
+    from vccap.workspace import DERIVED, TABLES
+
+    WORKSPACES.clear()
+    TABLES.clear()
+    DERIVED.clear()
+
+
+def test_a_build_folder_of_reads_lets_other_processes_load_what_one_read(
+    example_copy, tmp_path, monkeypatch
+):
+    """Within a build whose token is a folder, the first process to read a table writes it
+    there and the others load it instead of reading the file: a kernel that cannot read
+    files any more still gets every table, with the same content and problems."""
+    import vccap.tables
+    from vccap.loading import SNAPSHOT_ENV
+    from vccap.workspace import TABLES
+
+    reads = tmp_path / "lectures"
+    reads.mkdir()
+    monkeypatch.setenv(SNAPSHOT_ENV, str(reads))
+    _fresh_process()
+    first = scrubbed_workspace(example_copy)
+    files = sum(len(a.files) for a in first.actions.values())
+    assert len(list(reads.glob("*.pickle"))) == files > 10
+    assert not list(reads.glob(".*"))  # no half-written file left
+    tables = first.tables(SESSION_2016)
+
+    _fresh_process()  # another process of the same build
+
+    real = vccap.tables.read_table
+
+    def no_reading(path, *args, **kwargs):
+        if "actions" in Path(path).parts:  # the references are read by every process
+            raise AssertionError(f"{path} read again from its file")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(vccap.tables, "read_table", no_reading)
+    again = scrubbed_workspace(example_copy)
+    assert set(again.tables(SESSION_2016)) == set(tables)
+    for kind, df in tables.items():
+        assert again.tables(SESSION_2016)[kind].equals(df)
+    assert [p.code for p in again.problems] == [p.code for p in first.problems]
+    assert len(TABLES.entries) == files
+
+
+def test_a_changed_file_or_a_broken_stored_read_is_read_from_the_file(
+    example_copy, tmp_path, monkeypatch
+):
+    """A file edited after another process stored it has another key: it is read again and
+    the edit is seen. A stored read that cannot be loaded (half written, another version of
+    the kit) costs a read, never an error."""
+    from vccap.loading import SNAPSHOT_ENV
+
+    reads = tmp_path / "lectures"
+    reads.mkdir()
+    monkeypatch.setenv(SNAPSHOT_ENV, str(reads))
+    _fresh_process()
+    before = len(scrubbed_workspace(example_copy).tables(SESSION_2016)["participants"])
+    for path in reads.glob("*.pickle"):
+        path.write_bytes(b"not a pickle")
+    text = (example_copy / PARTICIPANTS).read_text(encoding="utf-8-sig")
+    (example_copy / PARTICIPANTS).write_text(text.rstrip("\n").rsplit("\n", 1)[0] + "\n")
+    _touch(example_copy / PARTICIPANTS)
+    _fresh_process()
+    monkeypatch.setenv(SNAPSHOT_ENV, str(reads))
+    ws = scrubbed_workspace(example_copy)
+    assert len(ws.tables(SESSION_2016)["participants"]) == before - 1
+    assert all(ws.tables(a) for a, x in ws.actions.items() if x.files and ws.valid(a))
+
+
+def test_without_a_folder_token_nothing_is_written(example_copy, tmp_path, monkeypatch):
+    """A token that is no folder (a test's, a Dask worker's that cannot see the build's
+    folder) and no token at all (JupyterLab) write nothing beside the workspace."""
+    from vccap.loading import SNAPSHOT_ENV
+
+    monkeypatch.setenv(SNAPSHOT_ENV, str(tmp_path / "absent"))
+    _fresh_process()
+    assert scrubbed_workspace(example_copy).tables(SESSION_2016)
+    assert not (tmp_path / "absent").exists()
+    assert not list(tmp_path.rglob("*.pickle"))
+
+
+def test_a_build_process_lets_go_of_its_tables_and_gets_them_back_from_the_reads(
+    example_copy, tmp_path, monkeypatch
+):
+    """Before forking the page workers the build forgets its tables; what it asks again
+    (the control after the pages) comes back from the build's folder of reads, the same."""
+    import vccap.tables
+    from vccap.workspace import DERIVED, TABLES
+
+    monkeypatch.setattr(TABLES, "store", tmp_path)
+    _fresh_process()
+    ws = _loaded(example_copy)
+    before = {kind: df.copy() for kind, df in ws.tables(SESSION_2016).items()}
+    problems = len(ws.problems)
+    ws.forget_tables()
+    assert not TABLES.entries and not DERIVED.entries
+
+    def no_reading(path, *args, **kwargs):
+        raise AssertionError(f"{path} read again from its file")
+
+    monkeypatch.setattr(vccap.tables, "read_table", no_reading)
+    again = ws.tables(SESSION_2016)
+    assert set(again) == set(before)
+    assert all(again[kind].equals(df) for kind, df in before.items())
+    assert len(ws.problems) == problems  # not recorded twice

@@ -162,19 +162,13 @@ def scan_files(files: list[tuple[Path, str]], finder: Finder, jobs: int = 1) -> 
     """Audit ``files`` ((path, name shown) pairs) with ``finder``: hits in the files' order.
     With ``jobs`` > 1 and many files, forked worker processes share the list (where fork
     exists)."""
-    import multiprocessing
+    from vccap.forking import can_fork, forked_pool
 
     global _SCAN
-    if (
-        jobs > 1
-        and len(files) >= PARALLEL_FROM
-        and "fork" in multiprocessing.get_all_start_methods()
-    ):
-        from concurrent.futures import ProcessPoolExecutor
-
+    if jobs > 1 and len(files) >= PARALLEL_FROM and can_fork():
         _SCAN = (finder, files)
         try:
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            with forked_pool(jobs) as pool:
                 parts = list(pool.map(_scan_part, range(jobs), [jobs] * jobs))
         finally:
             _SCAN = None

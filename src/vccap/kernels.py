@@ -304,7 +304,9 @@ def execute(
     stats of every action folder's files (0.1 s per page at 1,000 actions): each kernel
     loads the workspace once per build, at its first page, and an edit made while a build
     runs may reach none, some or all of its pages (the next build sees it). Empty: no
-    token (the stats are the key, as in JupyterLab).
+    token (the stats are the key, as in JupyterLab). A token that is the path of a folder is
+    also the build's folder of reads: the kernel loads from it the tables another process of
+    the build has read (:class:`vccap.workspace.TableCache`).
     """
     import papermill as pm
 

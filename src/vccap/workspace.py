@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
+import pickle
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ import pandas as pd
 from vccap import keys, privacy, textnorm
 from vccap.catalogue import default_indicators, default_types
 from vccap.errors import InputError, InvalidWorkspace, UnknownAction
+from vccap.kernels import SNAPSHOT_ENV
 from vccap.model import (
     Action,
     Debrief,
@@ -127,11 +130,32 @@ class TableCache:
     time still has a new change time), inode, kind and the digest of the references the table
     is checked against: a warm kernel building many pages reads each file once, and a file
     changed on disk is read again. It never changes what a page shows; it lives in memory.
+
+    During a build, the processes of the build share what they read through the build's
+    folder of reads (:meth:`folder`): the first process to read a table writes it there
+    (pickled, under its key's hash) and the others load it instead of reading the file again
+    (0.3 ms instead of about 10 ms per table). The folder lives in the workspace's build
+    state, is only readable by its owner and is removed when the build ends
+    (:func:`vccap.build.pipeline.build_in`).
     """
 
     def __init__(self, size: int = 4000) -> None:
         self.size = size
         self.entries: dict[tuple, _ReadTable] = {}
+        #: the build's folder of reads, set by the build in its own process (and inherited
+        #: by its forked workers); None elsewhere (see :meth:`folder`)
+        self.store: Path | None = None
+
+    def folder(self) -> Path | None:
+        """The build's folder of reads this process shares: :attr:`store`, or in a kernel
+        running a build's page, the build's token (:data:`vccap.kernels.SNAPSHOT_ENV`) when it
+        is the path of an existing folder. None outside a build."""
+        if self.store is not None:
+            return self.store
+        token = os.environ.get(SNAPSHOT_ENV, "")
+        if token and os.path.isabs(token) and os.path.isdir(token):
+            return Path(token)
+        return None
 
     def read(self, path: Path, kind: str, references: dict, digest: str, **options: Any):
         from vccap.tables import read_table
@@ -141,7 +165,13 @@ class TableCache:
         key = (str(path), *stats, kind, digest)
         entry = self.entries.get(key)
         if entry is None:
-            entry = _ReadTable(read_table(path, kind, references=references, **options), key)
+            folder = self.folder()
+            name = hashlib.sha256(repr(key).encode()).hexdigest() + ".pickle"
+            entry = _load_read(folder / name, key) if folder is not None else None
+            if entry is None:
+                entry = _ReadTable(read_table(path, kind, references=references, **options), key)
+                if folder is not None:
+                    _store_read(folder / name, entry)
             self.entries[key] = entry
             while len(self.entries) > self.size:
                 self.entries.pop(next(iter(self.entries)))
@@ -149,6 +179,32 @@ class TableCache:
 
     def clear(self) -> None:
         self.entries.clear()
+
+
+def _load_read(path: Path, key: tuple) -> _ReadTable | None:
+    """A table another process of the build has read (None when absent or unreadable)."""
+    try:
+        with open(path, "rb") as handle:
+            stored_key, raw, personal = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - absent, partly written or foreign: read the file
+        return None
+    if stored_key != key:
+        return None
+    entry = _ReadTable(raw, key)
+    entry._personal = personal
+    return entry
+
+
+def _store_read(path: Path, entry: _ReadTable) -> None:
+    """Write a table as read for the build's other processes (written aside, then renamed:
+    a reader never sees half a file). A folder that vanished only costs them a read."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        with open(temporary, "wb") as handle:
+            pickle.dump((entry.key, entry.raw, entry.personal), handle, pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
 
 
 #: The process's table cache.
@@ -227,6 +283,18 @@ class Workspace:
         new._tables = dict(self._tables)
         return new
 
+    def forget_tables(self) -> None:
+        """Let go of the tables read and everything computed from them, here and in the
+        process's memos (:data:`TABLES`, :data:`DERIVED`): what is asked again is read
+        again (from the build's folder of reads, when there is one). The problems found
+        stay known. For a build about to hand its pages to other processes."""
+        self._read.clear()
+        self._tables.clear()
+        for name in ("personal_values", "scrubber", "_scrubber_key", "content_digest"):
+            self.__dict__.pop(name, None)
+        TABLES.clear()
+        DERIVED.clear()
+
     # -- helpers ---------------------------------------------------------------------
 
     def display(self, path: Path) -> str:
@@ -291,17 +359,8 @@ class Workspace:
             return self._read[action_id]
         action = self.action(action_id)
         read: dict[str, _ReadTable] = {}
-        options = self.read_options(action_id)
         for kind, path in sorted(action.files.items()):
-            entry = TABLES.read(
-                path,
-                kind,
-                self.references,
-                self._references_digest + options.digest(),
-                display=self.display(path),
-                action=action_id,
-                options=options,
-            )
+            entry = self.read_file(action_id, kind, path)
             if action_id not in self.checked:
                 raw = entry.raw
                 for p in [*raw.problems, *raw.warnings, *raw.notices]:
@@ -313,6 +372,21 @@ class Workspace:
         self.checked.add(action_id)
         self._read[action_id] = read
         return read
+
+    def read_file(self, action_id: str, kind: str, path: Path) -> _ReadTable:
+        """One raw table of an action, read and checked once per process (:data:`TABLES`):
+        its :class:`~vccap.tables.RawTable` is ``.raw``, its personal values ``.personal``.
+        Its problems are not recorded here (see :meth:`valid`)."""
+        options = self.read_options(action_id)
+        return TABLES.read(
+            path,
+            kind,
+            self.references,
+            self._references_digest + options.digest(),
+            display=self.display(path),
+            action=action_id,
+            options=options,
+        )
 
     def warnings_of(self, action_id: str) -> list[InputError]:
         """The warnings of one action (action.yml, its files, its tables read if needed).

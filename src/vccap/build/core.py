@@ -26,6 +26,7 @@ from vccap.build.state import (
     FAILED_NOTEBOOKS_DIR,
     LOG_FILE,
     BuildState,
+    shared_reads,
     state_dir,
     states_exist,
 )
@@ -111,7 +112,10 @@ def build(
     staging = Staging(out)
     stage = staging.prepare()
     try:
-        report = build_in(ws, out, stage, state, log, reporter, jobs, audit, notebooks, output)
+        with shared_reads(folder) as reads:
+            report = build_in(
+                ws, out, stage, state, log, reporter, jobs, audit, notebooks, output, reads=reads
+            )  # fmt: skip
     except BaseException:
         staging.discard()
         _save_scans_only(state)

@@ -214,23 +214,20 @@ def prepared_summaries(
     """What each page of ``jobs`` would publish (its ledger and the masks it applies), from
     the page prepared in this process or in ``processes`` forked workers, without running
     its notebook (page id -> summary part, None when the page cannot be prepared)."""
-    import multiprocessing
+    from vccap.forking import can_fork, forked_pool
 
     global _PREPARE
     items = [(job.kind, job.id.split("/", 1)[1]) for job in jobs]
-    if processes <= 1 or len(items) < 8 or "fork" not in multiprocessing.get_all_start_methods():
+    if processes <= 1 or len(items) < 8 or not can_fork():
         _PREPARE = ws
         try:
             return _prepare_part(items)
         finally:
             _PREPARE = None
-    from concurrent.futures import ProcessPoolExecutor
-
     parts = [items[i::processes] for i in range(processes)]
     _PREPARE = ws
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        with forked_pool(processes) as pool:
             done = list(pool.map(_prepare_part, parts))
     finally:
         _PREPARE = None
@@ -263,8 +260,10 @@ def control_before_pages(
     import time
 
     start = time.perf_counter()
-    prepared = prepared_summaries(ws, [jobs[p] for p in sorted(todo) if p in jobs], processes)
+    # first in this process: every action's tables, journeys and scrubber, which the forked
+    # workers preparing the pages then inherit instead of each computing them again
     rounds = Rounds(ws, Populations.of(ws), processes)
+    prepared = prepared_summaries(ws, [jobs[p] for p in sorted(todo) if p in jobs], processes)
     added = 0
     for _round in range(MAX_ROUNDS):
         current = {p: s for p, s in summaries.items() if p in jobs and p not in prepared}

@@ -38,6 +38,7 @@ from vccap.build.state import (
 )
 from vccap.disclosure.masks import read_masks
 from vccap.errors import OpenDataMismatch
+from vccap.forking import give_back_memory
 from vccap.formats.documents import DOCUMENT_FORMATS, document_path, documents_of
 from vccap.messages import format_problem
 from vccap.opendata.check import check_open_data
@@ -62,8 +63,12 @@ def build_in(
     audit: bool,
     notebooks: str | Path | None,
     output: Output,
+    *,
+    reads: Path | None = None,
 ) -> BuildReport:
-    """The build itself, written into the staging folder ``stage``."""
+    """The build itself, written into the staging folder ``stage``. ``reads``: the build's
+    folder of tables as read (:func:`~vccap.build.state.shared_reads`), given to the kernels
+    as the build's token."""
     kit = kit_digest()
     context = hashlib.sha256(scan_digest().encode())
     for name in ("territoires.csv", "structures.csv"):
@@ -87,7 +92,8 @@ def build_in(
     finder = Finder(hashed, ws.seuil, ws.place_words)
     ws.scrub_texts(finder)  # titles and places the build writes itself
     planned = plan(ws, scans, kit=kit, personal=hashed.digest())
-    snapshot = uuid.uuid4().hex  # this build's workspace, for the kernels (kernels.execute)
+    # this build's token, for the kernels (kernels.execute): the path of its folder of reads
+    snapshot = str(reads) if reads is not None else uuid.uuid4().hex
     for job in planned:
         job.snapshot = snapshot
     planned_ids = {j.id for j in planned}
@@ -117,6 +123,10 @@ def build_in(
         for job in planned:  # pages whose figures a new mask hides are built again
             job.digest = with_masks(base[job.id], masks, state.summaries.get(job.id))
         todo, documents_only = _todo(planned, stage, state, output)
+    # the kernels read the tables again (from the folder of reads): here, let them go
+    # before forking the page workers
+    ws.forget_tables()
+    give_back_memory()
     running = {job.id for job in todo}
     for job in planned:
         if job.id not in running:

@@ -230,11 +230,19 @@ def _worker_init() -> None:
     util.Finalize(None, kernels.shutdown_all, exitpriority=10)
 
 
-def _mp_context():
-    methods = multiprocessing.get_all_start_methods()
-    # fork is cheap (the parent has already imported pandas, papermill, nbconvert) and the
-    # parent holds no thread or kernel at this point; spawn elsewhere.
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+def _pool(workers: int):
+    """The pool of page workers: forked (cheap: the parent has already imported pandas,
+    papermill and nbconvert, and holds no thread or kernel at this point), spawned where
+    processes cannot be forked."""
+    from vccap.forking import can_fork, forked_pool
+
+    if can_fork():
+        return forked_pool(workers, initializer=_worker_init)
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+    )
 
 
 def run_jobs(
@@ -279,9 +287,7 @@ def run_jobs(
     from vccap import kernels
     from vccap.site import render  # noqa: F401
 
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=_mp_context(), initializer=_worker_init
-    ) as pool:
+    with _pool(workers) as pool:
         futures = {}
         for job in todo:
             function, args = task(job)

@@ -80,10 +80,10 @@ def scan(
     ``context`` is the hash of what else decides a file's problems (the kit's schemas, the
     territories and structures it refers to): when it changes, every file is read again.
     Problems are added to ``ws.problems``; returns one :class:`FileScan` per raw file
-    (key: path relative to the workspace).
+    (key: path relative to the workspace). The tables read stay in the process's table
+    cache (:data:`vccap.workspace.TABLES`, and the build's folder of reads when it has one):
+    the pages prepared before the notebooks and the kernels reuse them.
     """
-    from vccap.tables import read_table
-
     key = ws.key
     scans: dict[str, FileScan] = {}
     seen: set[str] = set()
@@ -110,21 +110,13 @@ def scan(
                 if record and record.get("sha") == sha and record.get("type") == kind:
                     scans[rel] = _from_record(sha, record)
                 else:
-                    raw = read_table(
-                        path,
-                        kind,
-                        display=ws.display(path),
-                        references=ws.references,
-                        action=action.id,
-                        options=options,
-                    )
-                    values = privacy.PersonalValues.empty()
-                    values.update(raw.df)
+                    entry = ws.read_file(action.id, kind, path)  # kept for the pages
+                    raw = entry.raw
                     scans[rel] = FileScan(
                         sha,
                         [asdict(p) for p in raw.problems],
                         len(raw.df),
-                        privacy.HashedValues.of(values, key).as_dict(),
+                        privacy.HashedValues.of(entry.personal, key).as_dict(),
                         _territories_in(raw.df),
                         _data_digest(raw.df),
                     )

@@ -3,14 +3,19 @@
 Kept outside the published folder, in the workspace: ``<workspace>/.vccap/sites/<id>/``
 (:func:`state_dir`, one folder per output folder) holds ``etat.json`` (see
 :class:`BuildState`), the build log ``journal.txt`` and the executed notebooks of failed
-pages (``carnets/``). With the digests of the kit's own code (:func:`kit_digest`) and of the
-code that reads tables (:func:`scan_digest`).
+pages (``carnets/``), and during a build only, the tables its processes read
+(``lectures/``, :func:`shared_reads`). With the digests of the kit's own code
+(:func:`kit_digest`) and of the code that reads tables (:func:`scan_digest`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +155,40 @@ class BuildState:
         except (OSError, ValueError):
             pass
         write_text_atomic(self.path, text)
+
+
+#: The folder, in a build state's folder, of the tables the build's processes have read.
+READS_DIR = "lectures"
+
+
+@contextmanager
+def shared_reads(folder: Path) -> Iterator[Path | None]:
+    """A folder where the processes of one build share the raw tables they read, for the
+    duration of the build (:class:`vccap.workspace.TableCache`): the build's scan reads each
+    file once, and its workers and kernels load what it read.
+
+    ``folder`` is the build state's folder (:func:`state_dir`, inside the workspace, beside
+    the raw files it copies). The folder made there is readable by its owner only, set as
+    this process's :attr:`TableCache.store <vccap.workspace.TableCache.store>` (forked
+    workers inherit it) and removed when the build ends, failed or not; what an interrupted
+    build left is removed first. Yields None when it cannot be made: every process then
+    reads the files itself.
+    """
+    from vccap.workspace import TABLES
+
+    base = Path(folder) / READS_DIR
+    shutil.rmtree(base, ignore_errors=True)
+    try:
+        base.mkdir(mode=0o700, parents=True, exist_ok=True)
+        reads: Path | None = Path(tempfile.mkdtemp(dir=base))  # mode 0700
+    except OSError:
+        reads = None
+    TABLES.store = reads
+    try:
+        yield reads
+    finally:
+        TABLES.store = None
+        if reads is not None:
+            shutil.rmtree(reads, ignore_errors=True)
+        with suppress(OSError):
+            base.rmdir()  # another build of the same site may still use it

@@ -134,16 +134,13 @@ def _in_parts(worker: Callable[[int, int], Any], state: Any, jobs: int, parallel
     """``[worker(part, jobs) for part in range(jobs)]`` in ``jobs`` forked processes when
     ``parallel`` (and the system forks), else ``[worker(0, 1)]`` here; the workers read
     ``state`` from :data:`_SHARED` (forked, they share the parent's model and its caches)."""
-    import multiprocessing
+    from vccap.forking import can_fork, forked_pool
 
     global _SHARED
     _SHARED = state
     try:
-        if parallel and jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-            from concurrent.futures import ProcessPoolExecutor
-
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        if parallel and jobs > 1 and can_fork():
+            with forked_pool(jobs) as pool:
                 return list(pool.map(worker, range(jobs), [jobs] * jobs))
         return [worker(0, 1)]
     finally:
