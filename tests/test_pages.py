@@ -421,3 +421,16 @@ def test_an_action_compares_itself_with_the_latest_editions_only(example_copy):
     first = ActionReport(ws, SESSION_2016)
     first.prepare()
     assert "plus anciennes" not in _shown(first.comparaison())
+
+
+def test_an_unpublished_row_count_is_not_called_too_few(example_copy):
+    """A table's row count hidden on a report may be hidden by secondary suppression (and
+    be 3 or more): the method note says « non publié », with both reasons, never
+    « trop peu »."""
+    ws = load_workspace(example_copy)
+    report = ActionReport(ws, SESSION_2016)
+    report.prepare()
+    report.rows["participants"] = None
+    html = _shown(report.note_methode())
+    assert "nombre de lignes non publié : moins de 3, ou caché pour qu" in html
+    assert "trop peu de lignes" not in html

@@ -117,8 +117,8 @@ class ActionReport(SatisfactionSections, EditionSections, Page):
             self.publisher, self.ws, self.action, self.tables, values
         )
         self.objectives: list[ObjectiveResult] = publish_objectives(objectives, self.values)
-        #: Every edition of the type up to this one, with its published key indicators (the
-        #: comparison section's figures, decided here with the page's others).
+        #: The last editions of the type up to this one, with their published key indicators
+        #: (the comparison section's figures, decided here with the page's others).
         self.editions: list[tuple[Action, dict[str, IndicatorValue]]] = self._editions()
         self.rows: dict[str, int | None] = {
             kind: (
@@ -420,7 +420,7 @@ class ActionReport(SatisfactionSections, EditionSections, Page):
     def note_methode(self) -> Html:
         """Sample sizes, response rate, threshold and what was grouped."""
         sizes = [
-            {"table": table_title(kind), "lignes": fmt.nombre(n) if n is not None else "trop peu"}
+            {"table": table_title(kind), "lignes": fmt.nombre(n) if n is not None else "non publié"}
             for kind, n in self.rows.items()
         ]
         response = fmt.part(self.response_rate) if self.response_rate is not None else None

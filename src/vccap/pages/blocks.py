@@ -19,7 +19,16 @@ from typing import Any
 import pandas as pd
 
 from vccap import charts, fmt, journeys, privacy
-from vccap.pages.display import GROUPED, Bundle, Fragments, Html, Section, esc, label
+from vccap.pages.display import (
+    GROUPED,
+    Bundle,
+    Fragments,
+    Html,
+    Section,
+    esc,
+    label,
+    unpublished,
+)
 
 MASKED = "masqué"
 
@@ -249,8 +258,8 @@ class Blocks:
             return Section(
                 [
                     self.note(
-                        f"{titre} : pas de parcours publié (aucune personne, ou moins de "
-                        f"{self.seuil})."
+                        f"{titre} : pas de parcours publié (aucune personne, ou un nombre non "
+                        f"publié : {unpublished(self.seuil)})."
                     )
                 ]
             )

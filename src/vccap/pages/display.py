@@ -212,6 +212,17 @@ def markdown(text: str) -> str:
     return _MD.render(text or "")
 
 
+def unpublished(seuil: int) -> str:
+    """Why a count is not published, in words true of every hidden count: under the
+    threshold, or hidden by secondary suppression (a count of 5 hidden so that a small one
+    cannot be worked back). The same words whatever the reason: telling them apart would
+    tell which counts are small."""
+    return (
+        f"moins de {seuil}, ou caché pour qu'un autre petit nombre ne puisse pas se déduire "
+        "des chiffres publiés"
+    )
+
+
 def esc(text: Any) -> str:
     """Text escaped for HTML."""
     return str(jinja2.utils.markupsafe.escape(text))

@@ -11,7 +11,7 @@ import pandas as pd
 from vccap import fmt, journeys
 from vccap.disclosure.ledger import MISSING, Figure
 from vccap.pages.blocks import MASKED, shown
-from vccap.pages.display import Html, Section, esc, label, plural
+from vccap.pages.display import Html, Section, esc, label, plural, unpublished
 
 
 class JourneySections:
@@ -25,8 +25,8 @@ class JourneySections:
                 [
                     self.note(
                         f"Pas de parcours publié pour {self.annee} : aucun porteur de projet n'a "
-                        f"été rencontré pour la première fois cette année, ou moins de "
-                        f"{self.seuil}."
+                        f"été rencontré pour la première fois cette année, ou leur nombre n'est "
+                        f"pas publié ({unpublished(self.seuil)})."
                     )
                 ]
             )

@@ -12,7 +12,7 @@ from vccap import fmt
 from vccap.disclosure.masks import read_masks
 from vccap.disclosure.policy import Publisher
 from vccap.pages.blocks import link, shown
-from vccap.pages.display import Html, Section, esc, plural
+from vccap.pages.display import Html, Section, esc, plural, unpublished
 from vccap.pages.figures import territory_breakdown
 from vccap.workspace import Workspace
 
@@ -71,8 +71,9 @@ class ContactSections:
                 self.note(
                     f"Les contacts reçus lors {WHICH[len(grouped) > 1]} "
                     f"{', '.join(f'« {a.titre} »' for a in grouped)} ne sont "
-                    f"pas publiés pour ce territoire : aucun, ou moins de {self.seuil} (ils sont "
-                    "comptés avec ceux d'autres territoires dans le bilan de l'action)."
+                    f"pas publiés pour ce territoire : aucun, ou un nombre non publié "
+                    f"({unpublished(self.seuil)}). Ils sont comptés avec ceux d'autres "
+                    "territoires dans le bilan de l'action."
                 )
             )
         return Section(items)

@@ -44,6 +44,7 @@ from vccap.pages.display import (
     label,
     labels,
     plural,
+    unpublished,
 )
 from vccap.pages.figures import published_breakdown
 from vccap.pages.registry import PEOPLE_TABLES, PageKind, PlanFacts, Reads
@@ -432,8 +433,9 @@ class TerritoryProfile(ActionsSection, ContactSections, NetworkSection, Page):
                 [
                     self.note(
                         "Pas de parcours publié pour ce territoire : aucun porteur de projet "
-                        f"n'y a eu son premier contact, ou moins de {self.seuil} (leurs parcours "
-                        "sont alors comptés avec ceux d'autres territoires)."
+                        "n'y a eu son premier contact, ou leur nombre n'est pas publié "
+                        f"({unpublished(self.seuil)}). Leurs parcours sont alors comptés avec "
+                        "ceux d'autres territoires."
                     )
                 ]
             )
