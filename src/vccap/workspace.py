@@ -136,7 +136,9 @@ class TableCache:
     (pickled, under its key's hash) and the others load it instead of reading the file again
     (0.3 ms instead of about 10 ms per table). The folder lives in the workspace's build
     state, is only readable by its owner and is removed when the build ends
-    (:func:`vccap.build.pipeline.build_in`).
+    (:func:`vccap.build.state.shared_reads`). What is loaded from it is trusted as the
+    workspace's own files are: whoever can write there can also change the raw files and the
+    workspace's notebooks.
     """
 
     def __init__(self, size: int = 4000) -> None:
