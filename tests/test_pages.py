@@ -405,11 +405,16 @@ def test_an_action_compares_itself_with_the_latest_editions_only(example_copy):
     assert shown == every[-COMPARED_EDITIONS:] and shown[-1] == last
     assert earlier_editions(ws, middle)[-1] == middle
 
+    in_between = ActionReport(ws, middle.id)  # later editions exist: never « dernières »
+    in_between.prepare()
+    assert "dernières" not in _shown(in_between.comparaison())
+
     report = ActionReport(ws, last.id)
     report.prepare()
     assert [a.id for a, _ in report.editions] == [a.id for a in shown]
     html = _shown(report.comparaison())
-    assert f"Les {COMPARED_EDITIONS} dernières éditions" in html
+    assert f"Cette édition et les {COMPARED_EDITIONS - 1} précédentes de ce type" in html
+    assert f"Seules cette édition et les {COMPARED_EDITIONS - 1} précédentes sont" in html
     older = len(every) - COMPARED_EDITIONS
     assert f"Les {older} éditions plus anciennes figurent dans la fiche méthode" in html
     assert 'href="../fiches/session_porteurs.html"' in html

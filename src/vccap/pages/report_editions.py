@@ -184,6 +184,6 @@ class EditionSections:
             else f"Les {fmt.nombre(count)} éditions plus anciennes figurent"
         )
         return Html(
-            f'<p class="vc-note">Seules les {len(self.editions)} dernières éditions sont '
-            f"comparées ici. {esc(older)} dans la fiche méthode {name}.</p>"
+            f'<p class="vc-note">Seules cette édition et les {len(self.editions) - 1} '
+            f"précédentes sont comparées ici. {esc(older)} dans la fiche méthode {name}.</p>"
         )
