@@ -34,6 +34,7 @@ from vccap.pages.display import (
     labels,
     markdown,
     table_title,
+    unpublished,
 )
 from vccap.pages.figures import (
     PEOPLE,
@@ -429,6 +430,7 @@ class ActionReport(SatisfactionSections, EditionSections, Page):
             sizes=sizes,
             reponse=response,
             seuil=self.seuil,
+            non_publie=unpublished(self.seuil),
             masked=[{"titre": b.titre, "n": b.masked} for b in self.masking],
             avertissements=self.reading_warnings([self.action]),
             fictive=self.action.fictive,
