@@ -178,12 +178,9 @@ class EditionSections:
         label = type_label(self.ws, self.action.type)
         sheet = self.link("fiches", self.action.type)
         name = f'<a href="{esc(sheet)}">{esc(label)}</a>' if sheet else f"« {esc(label)} »"
-        older = (
-            "L'édition plus ancienne figure"
-            if count == 1
-            else f"Les {fmt.nombre(count)} éditions plus anciennes figurent"
-        )
+        # no count of the older editions: the page depends on the editions it shows only
         return Html(
             f'<p class="vc-note">Seules cette édition et les {len(self.editions) - 1} '
-            f"précédentes sont comparées ici. {esc(older)} dans la fiche méthode {name}.</p>"
+            f"précédentes sont comparées ici. Les éditions plus anciennes figurent dans la "
+            f"fiche méthode {name}.</p>"
         )
